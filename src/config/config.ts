@@ -1,0 +1,96 @@
+// Configuration: read once from the environment (and CLI flags), validated with every problem
+// reported together, defaults in one place, then frozen and passed in. Nothing else reads process.env.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const commaList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const envSchema = z.object({
+  HAP_DATA_DIR: z.string().default('./data'),
+  HAP_CLICKHOUSE_URL: z.url().optional(),
+  HAP_CLICKHOUSE_USER: z.string().default('default'),
+  HAP_CLICKHOUSE_PASSWORD: z.string().default(''),
+  HAP_CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('hap'),
+  HAP_CLICKHOUSE_MAX_MEMORY: z.coerce.number().int().positive().default(4 * 1024 ** 3),
+  HAP_KAFKA_BROKERS: commaList.optional(),
+  HAP_KAFKA_TOPIC: z.string().default('hap.archive-events.v1'),
+  HAP_KAFKA_GROUP: z.string().default('hap-ingest'),
+  HAP_KAFKA_DLQ_TOPIC: z.string().default('hap.archive-events.v1.dlq'),
+  HAP_PSEUDONYM_KEY: z.string().min(32, 'use at least 32 characters (hex or base64 of 16+ random bytes)').optional(),
+  HAP_REGION: z.string().regex(/^\d{6}$/, 'a 6-digit county code').default('500104'),
+  HAP_INSTITUTIONS_FILE: commaList.optional(),
+  HAP_HOST: z.string().default('127.0.0.1'),
+  HAP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HAP_BODY_LIMIT_MB: z.coerce.number().positive().default(64),
+  HAP_INSERT_BATCH_ROWS: z.coerce.number().int().positive().default(20_000),
+  HAP_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  readonly dataDir: string;
+  readonly clickhouse:
+    | { readonly mode: 'embedded'; readonly path: string; readonly database: string; readonly maxMemoryBytes: number }
+    | {
+        readonly mode: 'server';
+        readonly url: string;
+        readonly username: string;
+        readonly password: string;
+        readonly database: string;
+        readonly maxMemoryBytes: number;
+      };
+  readonly kafka?: { readonly brokers: readonly string[]; readonly topic: string; readonly group: string; readonly dlqTopic: string };
+  readonly pseudonymKey?: string;
+  readonly region: string;
+  readonly institutionFiles: readonly string[];
+  readonly host: string;
+  readonly port: number;
+  readonly bodyLimitBytes: number;
+  readonly insertBatchRows: number;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined>, overrides: Partial<Record<keyof z.input<typeof envSchema>, string>> = {}): Config {
+  const parsed = envSchema.safeParse({ ...env, ...overrides });
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.HAP_DATA_DIR);
+  const config: Config = {
+    dataDir,
+    clickhouse: e.HAP_CLICKHOUSE_URL
+      ? {
+          mode: 'server',
+          url: e.HAP_CLICKHOUSE_URL,
+          username: e.HAP_CLICKHOUSE_USER,
+          password: e.HAP_CLICKHOUSE_PASSWORD,
+          database: e.HAP_CLICKHOUSE_DATABASE,
+          maxMemoryBytes: e.HAP_CLICKHOUSE_MAX_MEMORY,
+        }
+      : { mode: 'embedded', path: resolve(dataDir, 'chdb'), database: e.HAP_CLICKHOUSE_DATABASE, maxMemoryBytes: e.HAP_CLICKHOUSE_MAX_MEMORY },
+    ...(e.HAP_KAFKA_BROKERS
+      ? { kafka: { brokers: e.HAP_KAFKA_BROKERS, topic: e.HAP_KAFKA_TOPIC, group: e.HAP_KAFKA_GROUP, dlqTopic: e.HAP_KAFKA_DLQ_TOPIC } }
+      : {}),
+    ...(e.HAP_PSEUDONYM_KEY ? { pseudonymKey: e.HAP_PSEUDONYM_KEY } : {}),
+    region: e.HAP_REGION,
+    institutionFiles: (e.HAP_INSTITUTIONS_FILE ?? []).map((f) => resolve(f)),
+    host: e.HAP_HOST,
+    port: e.HAP_PORT,
+    bodyLimitBytes: Math.round(e.HAP_BODY_LIMIT_MB * 1024 * 1024),
+    insertBatchRows: e.HAP_INSERT_BATCH_ROWS,
+    logLevel: e.HAP_LOG_LEVEL,
+  };
+  if (config.clickhouse.mode === 'server' && !config.pseudonymKey) {
+    throw new ConfigError(['HAP_PSEUDONYM_KEY: required with HAP_CLICKHOUSE_URL (every worker must hash IDs with the same key)']);
+  }
+  return Object.freeze(config);
+}

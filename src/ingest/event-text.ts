@@ -1,0 +1,81 @@
+// Turning received text into events: NDJSON (one event a line), a JSON array, or CSV with one
+// column per flattened field (`person.id_number`, `data.residence.division_code`, …).
+import { parse as parseCsv } from 'csv-parse/sync';
+import type { ReceivedEvent } from './pipeline.js';
+
+export type SourceOf = (position: number) => string;
+
+/** Lines of NDJSON; blank lines are skipped, a line that is not JSON becomes an unparsable event. */
+export function eventsFromNdjson(text: string, sourceOf: SourceOf, firstLine = 1): ReceivedEvent[] {
+  const events: ReceivedEvent[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    const trimmed = line.trim();
+    if (trimmed === '') return;
+    const source = sourceOf(firstLine + i);
+    try {
+      events.push({ kind: 'parsed', value: JSON.parse(trimmed), source });
+    } catch (error) {
+      events.push({ kind: 'unparsable', text: trimmed, error: `not JSON: ${(error as Error).message}`, source });
+    }
+  });
+  return events;
+}
+
+/** A JSON array (or one object); its elements are numbered from 0. */
+export function eventsFromJsonText(text: string, sourceOf: SourceOf): ReceivedEvent[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return [{ kind: 'unparsable', text, error: `not JSON: ${(error as Error).message}`, source: sourceOf(0) }];
+  }
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((v, i) => ({ kind: 'parsed', value: v, source: sourceOf(i) }));
+}
+
+/** Body of `POST /v1/events` or a file: a JSON array when it starts with `[`, else NDJSON. */
+export function eventsFromText(text: string, sourceOf: SourceOf): ReceivedEvent[] {
+  return text.trimStart().startsWith('[') ? eventsFromJsonText(text, (i) => sourceOf(i)) : eventsFromNdjson(text, sourceOf, 1);
+}
+
+// CSV cells are text; these leaves are numbers in the event contract. Everything else stays
+// text (an ID number or archive number must never pass through a float).
+const NUMERIC_LEAVES = new Set([
+  'schema_version', 'bp_systolic', 'bp_diastolic', 'height_cm', 'weight_kg', 'waist_cm', 'heart_rate',
+  'fasting_glucose_mmol', 'gestational_weeks', 'doses_due', 'doses_taken',
+]);
+const LIST_LEAVES = new Set([
+  'payment_methods', 'drug_allergies', 'exposures', 'family_history', 'disabilities', 'diseases', 'surgeries', 'traumas', 'transfusions',
+]);
+
+function csvCell(leaf: string, cell: string): unknown {
+  if (NUMERIC_LEAVES.has(leaf) && /^-?\d+(\.\d+)?$/.test(cell)) return Number(cell);
+  if (cell.startsWith('[') || cell.startsWith('{')) {
+    try {
+      return JSON.parse(cell);
+    } catch {
+      return cell;
+    }
+  }
+  if (LIST_LEAVES.has(leaf) && cell !== 'none' && cell !== '无') return cell.split('|').map((s) => s.trim()).filter(Boolean);
+  return cell;
+}
+
+/** Rebuilds nested events from flattened columns; an empty cell means the field is absent. */
+export function eventsFromCsv(text: string, sourceOf: SourceOf): ReceivedEvent[] {
+  const records = parseCsv(text.replace(/^\uFEFF/, ''), { columns: true, skip_empty_lines: true, relax_column_count: true }) as Record<string, string>[];
+  return records.map((record, i) => {
+    const event: Record<string, unknown> = {};
+    for (const [column, cell] of Object.entries(record)) {
+      if (cell === undefined || cell === '') continue;
+      const path = column.trim().split('.');
+      let node = event;
+      for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+      const leaf = path[path.length - 1]!;
+      node[leaf] = csvCell(leaf, cell);
+    }
+    // Line numbers: the header is line 1.
+    return { kind: 'parsed', value: event, source: sourceOf(i + 2) };
+  });
+}

@@ -1,0 +1,88 @@
+// The one compiler: a declaration → ClickHouse SQL over its subject, numerator and denominator
+// counted in one scan, every value a bound parameter. The rate is computed after aggregation.
+import { GROUP_EXPRESSIONS, type GroupLevel, PERIOD_PARAMETERS, SUBJECTS, type SubjectColumn } from './subjects.js';
+import type { Comparison, Filter, Indicator } from './indicator-schema.js';
+
+export interface CompiledQuery {
+  sql: string;
+  /** values of the parameters the declaration itself binds (filters); period parameters are added at run time */
+  params: Record<string, string | number>;
+}
+
+export class IndicatorDefinitionError extends Error {
+  constructor(indicatorId: string, message: string) {
+    super(`indicator ${indicatorId}: ${message}`);
+    this.name = 'IndicatorDefinitionError';
+  }
+}
+
+const OPERATORS: Record<Exclude<Comparison['op'], 'is_null' | 'is_not_null'>, string> = {
+  '=': '=', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=',
+};
+
+class FilterCompiler {
+  readonly params: Record<string, string | number> = {};
+  private next = 0;
+
+  constructor(
+    private readonly indicator: Indicator,
+    private readonly columns: Readonly<Record<string, SubjectColumn>>,
+  ) {}
+
+  compile(filters: readonly Filter[]): string {
+    if (filters.length === 0) return '1';
+    return filters.map((f) => this.one(f)).join(' AND ');
+  }
+
+  private one(filter: Filter): string {
+    if ('all' in filter) return `(${this.compile(filter.all)})`;
+    if ('any' in filter) return filter.any.length === 0 ? '0' : `(${filter.any.map((f) => this.one(f)).join(' OR ')})`;
+    if ('not' in filter) return `NOT (${this.one(filter.not)})`;
+    const column = this.columns[filter.column];
+    if (!column) throw new IndicatorDefinitionError(this.indicator.id, `unknown column ${filter.column} for subject ${this.indicator.subject}`);
+    if (filter.op === 'is_null') return `${filter.column} IS NULL`;
+    if (filter.op === 'is_not_null') return `${filter.column} IS NOT NULL`;
+    let value = filter.value;
+    if (filter.param !== undefined && filter.param in PERIOD_PARAMETERS) {
+      // The period (year, evaluation date) is bound at run time.
+      return `${filter.column} ${OPERATORS[filter.op]} {${filter.param}:${PERIOD_PARAMETERS[filter.param as keyof typeof PERIOD_PARAMETERS]}}`;
+    }
+    if (filter.param !== undefined) {
+      value = this.indicator.parameters[filter.param];
+      if (value === undefined) throw new IndicatorDefinitionError(this.indicator.id, `parameter ${filter.param} is not declared`);
+    }
+    if (value === undefined) throw new IndicatorDefinitionError(this.indicator.id, `filter on ${filter.column} has neither value nor param`);
+    const name = `f${this.next++}`;
+    this.params[name] = value;
+    const type = column.type === 'String' ? 'String' : column.type === 'Date32' ? 'Date32' : 'Float64';
+    return `${filter.column} ${OPERATORS[filter.op]} {${name}:${type}}`;
+  }
+}
+
+/**
+ * `SELECT group_key, numerator, denominator FROM subject WHERE <region and shared filters> GROUP BY group_key`.
+ * A population denominator is joined later (it is reference data, not events): then the
+ * query's denominator column is 0.
+ */
+export function compileIndicator(indicator: Indicator, by: GroupLevel): CompiledQuery {
+  const subject = SUBJECTS[indicator.subject];
+  const filters = new FilterCompiler(indicator, subject.columns);
+  const where = filters.compile(indicator.where);
+  const counted = 'filters' in indicator.denominator ? indicator.denominator : undefined;
+  const denominator = counted ? filters.compile(counted.filters) : '0';
+  // A counted numerator is always a subset of its denominator: it carries the denominator's filters too.
+  const numeratorOwn = filters.compile(indicator.numerator.filters);
+  const numerator = counted ? `(${denominator}) AND (${numeratorOwn})` : numeratorOwn;
+  // Three-valued logic: a comparison with NULL (no follow-up, no birth date) counts as not met.
+  const sql = `${subject.sql}
+SELECT ${GROUP_EXPRESSIONS[by]} AS group_key,
+  countIf(ifNull(${numerator}, 0)) AS numerator,
+  countIf(ifNull(${denominator}, 0)) AS denominator
+FROM subject
+WHERE startsWith(division_code, {region:String}) AND ifNull(${where}, 0)
+GROUP BY group_key
+ORDER BY group_key`;
+  return { sql, params: filters.params };
+}
+
+export { PERIOD_PARAMETERS };

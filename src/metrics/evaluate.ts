@@ -1,0 +1,111 @@
+// Runs a compiled indicator for a period and region and assembles the rows supervisors see:
+// every division (or institution) of the requested level, even those with nothing counted.
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Division } from '../reference/divisions.js';
+import type { ReferenceData } from '../reference/reference-data.js';
+import { queryRows } from '../store/clickhouse.js';
+import { toDateTime64 } from '../store/event-writer.js';
+import { readPopulation } from '../store/population-store.js';
+import { BASIC_FIELDS, CHILD_BASIC_FIELDS } from './catalogue.js';
+import { compileIndicator } from './compile.js';
+import { PopulationLookup } from './denominators.js';
+import type { EvaluationPeriod } from './evaluation-period.js';
+import type { Indicator } from './indicator-schema.js';
+import type { GroupLevel } from './subjects.js';
+
+export interface IndicatorRow {
+  code: string;
+  name: string;
+  numerator: number;
+  denominator: number;
+  rate: number | null;
+  target: number | null;
+  meets_target: boolean | null;
+}
+
+export interface IndicatorResult {
+  indicator: string;
+  name_zh: string;
+  name_en: string;
+  period: { year: number; evaluation_date: string; as_of: string | null };
+  region: { code: string; name: string; level: string };
+  by: GroupLevel;
+  rows: IndicatorRow[];
+  total: IndicatorRow;
+}
+
+/** The parameters every subject query binds, from a period. */
+export function periodParams(period: EvaluationPeriod, region: string): Record<string, unknown> {
+  return {
+    year: period.year,
+    eval_date: period.evalDate,
+    year_start: period.yearStart,
+    year_end: period.yearEnd,
+    received_before: toDateTime64(period.receivedBefore),
+    basic_fields: [...BASIC_FIELDS],
+    child_fields: [...CHILD_BASIC_FIELDS],
+    region,
+  };
+}
+
+/** The groups of a level inside a region, in reference order. */
+export function groupsOf(reference: ReferenceData, region: Division, by: GroupLevel): { code: string; name: string }[] {
+  if (by === 'institution') {
+    return [...reference.institutions.values()]
+      .filter((i) => i.serves.some((s) => s.startsWith(region.code) || region.code.startsWith(s)))
+      .map((i) => ({ code: i.code, name: i.name }));
+  }
+  const level = by === 'street' ? 'street' : 'community';
+  return [...reference.divisions.values()]
+    .filter((d) => d.level === level && (d.code.startsWith(region.code) || region.code.startsWith(d.code)))
+    .map((d) => ({ code: d.code, name: d.name }));
+}
+
+export function makeRow(code: string, name: string, numerator: number, denominator: number, target: number | null): IndicatorRow {
+  const rate = denominator > 0 ? numerator / denominator : null;
+  return { code, name, numerator, denominator, rate, target, meets_target: rate === null || target === null ? null : rate >= target };
+}
+
+export async function evaluateIndicator(
+  client: ClickHouseClient,
+  reference: ReferenceData,
+  indicator: Indicator,
+  options: { period: EvaluationPeriod; region: Division; by: GroupLevel },
+): Promise<IndicatorResult> {
+  const { period, region, by } = options;
+  const compiled = compileIndicator(indicator, by);
+  const counted = await queryRows<{ group_key: string; numerator: string; denominator: string }>(client, compiled.sql, {
+    ...periodParams(period, region.code),
+    ...compiled.params,
+  });
+  const byKey = new Map(counted.map((r) => [r.group_key, { numerator: Number(r.numerator), denominator: Number(r.denominator) }]));
+  const population = 'population' in indicator.denominator
+    ? new PopulationLookup(reference, await readPopulation(client, period.year), indicator.denominator.population)
+    : undefined;
+  const denominatorOf = (code: string, countedValue: number): number => {
+    if (!population) return countedValue;
+    return (by === 'institution' ? population.forInstitution(code, region.code) : population.forDivision(code)) ?? 0;
+  };
+
+  const groups = groupsOf(reference, region, by);
+  const known = new Set(groups.map((g) => g.code));
+  // Records whose residence or institution is not in the reference data still count in the total.
+  for (const key of byKey.keys()) if (!known.has(key)) groups.push({ code: key, name: key === '' ? '未知 (unknown)' : `未登记 (not in reference data) ${key}` });
+
+  const rows = groups.map((g) => {
+    const c = byKey.get(g.code) ?? { numerator: 0, denominator: 0 };
+    return makeRow(g.code, g.name, c.numerator, denominatorOf(g.code, c.denominator), indicator.target);
+  });
+  const numeratorTotal = rows.reduce((s, r) => s + r.numerator, 0);
+  const denominatorTotal = population ? (population.forDivision(region.code) ?? 0) : rows.reduce((s, r) => s + r.denominator, 0);
+  return {
+    indicator: indicator.id,
+    name_zh: indicator.name_zh,
+    name_en: indicator.name_en,
+    period: { year: period.year, evaluation_date: period.evalDate, as_of: period.asOf },
+    region: { code: region.code, name: region.name, level: region.level },
+    by,
+    rows,
+    total: makeRow(region.code, region.name, numeratorTotal, denominatorTotal, indicator.target),
+  };
+}

@@ -1,0 +1,35 @@
+// Everything a command needs, opened once from the configuration: the store (migrated), the
+// reference data and the pseudonym key. Closed once, by whoever opened it.
+import type { Config } from './config/config.js';
+import { resolvePseudonymKey } from './config/pseudonym-key.js';
+import type { PipelineDeps } from './ingest/pipeline.js';
+import { loadReferenceData, type ReferenceData } from './reference/reference-data.js';
+import { openStore, type Store } from './store/clickhouse.js';
+import { migrate } from './store/migrations.js';
+
+export interface Runtime {
+  readonly config: Config;
+  readonly store: Store;
+  readonly reference: ReferenceData;
+  readonly pipeline: PipelineDeps;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: Config): Promise<Runtime> {
+  const reference = loadReferenceData(config.region, config.institutionFiles);
+  const pseudonymKey = resolvePseudonymKey(config);
+  const store = await openStore(config);
+  try {
+    await migrate(store.client);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return {
+    config,
+    store,
+    reference,
+    pipeline: { client: store.client, reference, pseudonymKey, insertBatchRows: config.insertBatchRows },
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,101 @@
+// Versioned schema migrations (`hap migrate`, also run at start). A migration is applied once,
+// in order, and recorded; statements are idempotent so a crash half-way can be re-run.
+import type { ClickHouseClient } from '@clickhouse/client';
+import { queryRows } from './clickhouse.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+// The deduplication window makes a retried insert with the same insert_deduplication_token a
+// no-op on plain MergeTree (it is off by default there).
+const DEDUP_WINDOW = 'non_replicated_deduplication_window = 1000';
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'events, rejections, population',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS events (
+        institution_code LowCardinality(String),
+        event_id String,
+        type LowCardinality(String),
+        occurred_at DateTime64(3, 'UTC'),
+        received_at DateTime64(3, 'UTC'),
+        -- Keep the first copy of an idempotency key: a replay never moves what as_of sees.
+        keep_rank UInt64 MATERIALIZED toUInt64(9999999999999 - toUnixTimestamp64Milli(received_at)),
+        person_key String,
+        id_type LowCardinality(String),
+        id_masked String,
+        name_masked String,
+        sex Nullable(UInt8),
+        birth_date Nullable(Date32),
+        archive_no String,
+        event_date Nullable(Date32),
+        medium LowCardinality(String),
+        division_code LowCardinality(String),
+        program LowCardinality(String),
+        method LowCardinality(String),
+        kind LowCardinality(String),
+        visit_kind LowCardinality(String),
+        bp_systolic Nullable(Float32),
+        bp_diastolic Nullable(Float32),
+        fasting_glucose Nullable(Float32),
+        classification LowCardinality(String),
+        condition LowCardinality(String),
+        gestational_weeks Nullable(UInt8),
+        doses_due Nullable(UInt32),
+        doses_taken Nullable(UInt32),
+        next_followup_on Nullable(Date32),
+        fields Map(LowCardinality(String), String),
+        warnings Array(LowCardinality(String)),
+        source String
+      ) ENGINE = ReplacingMergeTree(keep_rank)
+      ORDER BY (institution_code, event_id)
+      SETTINGS ${DEDUP_WINDOW}`,
+      `CREATE TABLE IF NOT EXISTS rejections (
+        received_at DateTime64(3, 'UTC'),
+        source String,
+        institution_code String,
+        event_id String,
+        type LowCardinality(String),
+        reasons Array(Tuple(path String, code LowCardinality(String), message String)),
+        raw_masked String
+      ) ENGINE = ReplacingMergeTree
+      ORDER BY (source, institution_code, event_id)
+      SETTINGS ${DEDUP_WINDOW}`,
+      `CREATE TABLE IF NOT EXISTS population (
+        year UInt16,
+        division_code String,
+        group LowCardinality(String),
+        count UInt64,
+        updated_at DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree(updated_at)
+      ORDER BY (year, division_code, group)`,
+    ],
+  },
+];
+
+export async function appliedVersions(client: ClickHouseClient): Promise<number[]> {
+  await client.command({
+    query: `CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
+            ENGINE = ReplacingMergeTree ORDER BY version`,
+  });
+  const rows = await queryRows<{ version: number }>(client, 'SELECT version FROM schema_migrations FINAL ORDER BY version');
+  return rows.map((r) => Number(r.version));
+}
+
+/** Applies the pending migrations; returns the versions applied now. */
+export async function migrate(client: ClickHouseClient, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  const done = new Set(await appliedVersions(client));
+  const applied: number[] = [];
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (done.has(m.version)) continue;
+    for (const statement of m.statements) await client.command({ query: statement });
+    await client.insert({ table: 'schema_migrations', values: [{ version: m.version, name: m.name }], format: 'JSONEachRow' });
+    applied.push(m.version);
+  }
+  return applied;
+}

@@ -1,0 +1,36 @@
+// Population denominators per year: rows {division_code, group, count} at community or street level.
+import type { ClickHouseClient } from '@clickhouse/client';
+import { queryRows } from './clickhouse.js';
+import { toDateTime64 } from './event-writer.js';
+
+export interface PopulationRow {
+  division_code: string;
+  group: string;
+  count: number;
+}
+
+/** Replaces the figures of a year with these rows (PUT semantics). */
+export async function replacePopulation(client: ClickHouseClient, year: number, rows: readonly PopulationRow[]): Promise<void> {
+  await client.command({ query: 'DELETE FROM population WHERE year = {year:UInt16}', query_params: { year } });
+  if (rows.length === 0) return;
+  const updatedAt = toDateTime64(Date.now());
+  await client.insert({
+    table: 'population',
+    values: rows.map((r) => ({ year, division_code: r.division_code, group: r.group, count: r.count, updated_at: updatedAt })),
+    format: 'JSONEachRow',
+  });
+}
+
+export async function readPopulation(client: ClickHouseClient, year: number): Promise<PopulationRow[]> {
+  const rows = await queryRows<{ division_code: string; group: string; count: string }>(
+    client,
+    'SELECT division_code, group, count FROM population FINAL WHERE year = {year:UInt16} ORDER BY division_code, group',
+    { year },
+  );
+  return rows.map((r) => ({ division_code: r.division_code, group: r.group, count: Number(r.count) }));
+}
+
+export async function populationYears(client: ClickHouseClient): Promise<number[]> {
+  const rows = await queryRows<{ year: number }>(client, 'SELECT DISTINCT year FROM population FINAL ORDER BY year');
+  return rows.map((r) => Number(r.year));
+}

@@ -1,0 +1,260 @@
+// Validation and normalisation of one archive event: structure (zod), then domain rules.
+// The result is a value, never an exception: the caller stores rejects with their reasons.
+import type { z } from 'zod';
+import type { ReferenceData } from '../reference/reference-data.js';
+import { BLOOD_TYPE, type CodeList, EDUCATION, ETHNICITY, MARITAL_STATUS, OCCUPATION, RESIDENCE_TYPE, RH, resolveCode, resolveSex } from './code-lists.js';
+import { beijingDate, normaliseDate, parseOccurredAt } from './dates.js';
+import type { EventRow, Reason } from './event-row.js';
+import { archiveEventSchema, type ParsedEvent } from './event-schema.js';
+import { normaliseOtherId, normaliseResidentId } from './id-number.js';
+import { maskIdNumber, maskName } from './masking.js';
+import { personKey } from './pseudonym.js';
+
+export interface NormaliseContext {
+  reference: ReferenceData;
+  pseudonymKey: Buffer;
+  receivedAt: number;
+  source: string;
+}
+
+export type NormaliseResult = { ok: true; row: EventRow } | { ok: false; reasons: Reason[] };
+
+const CODED_FIELDS: readonly CodeList[] = [RESIDENCE_TYPE, ETHNICITY, BLOOD_TYPE, RH, EDUCATION, OCCUPATION, MARITAL_STATUS];
+
+const ID_MESSAGES = {
+  format: 'not an 18-character citizen ID number (or 15-digit old number)',
+  birth_date: 'the birth date inside the ID number is not a real date',
+  check_character: 'the check character does not match (GB 11643 MOD 11-2)',
+} as const;
+
+function zodReasons(error: z.ZodError): Reason[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(event)',
+    code: issue.code,
+    message: issue.message,
+  }));
+}
+
+function dateOf(event: ParsedEvent): { path: string; value: string } {
+  switch (event.type) {
+    case 'archive.created': return { path: 'data.established_on', value: event.data.established_on };
+    // An update is dated by when it happened (set from occurred_at below).
+    case 'archive.updated': return { path: 'occurred_at', value: '' };
+    case 'archive.terminated': return { path: 'data.terminated_on', value: event.data.terminated_on };
+    case 'health_check.recorded': return { path: 'data.checked_on', value: event.data.checked_on };
+    case 'program.enrolled':
+    case 'program.exited': return { path: 'data.on', value: event.data.on };
+    case 'followup.recorded': return { path: 'data.followed_on', value: event.data.followed_on };
+    case 'service.recorded': return { path: 'data.served_on', value: event.data.served_on };
+  }
+}
+
+function emptyRow(): Omit<EventRow, 'institution_code' | 'event_id' | 'type' | 'occurred_at' | 'received_at' | 'person_key' | 'id_type' | 'id_masked' | 'source'> {
+  return {
+    name_masked: '', sex: null, birth_date: null, archive_no: '', event_date: null, medium: '', division_code: '',
+    program: '', method: '', kind: '', visit_kind: '', bp_systolic: null, bp_diastolic: null, fasting_glucose: null,
+    classification: '', condition: '', gestational_weeks: null, doses_due: null, doses_taken: null,
+    next_followup_on: null, fields: {}, warnings: [],
+  };
+}
+
+const isNoneAnswer = (v: unknown) => v === 'none' || v === '无' || (Array.isArray(v) && v.length === 0);
+
+export function normaliseEvent(raw: unknown, ctx: NormaliseContext): NormaliseResult {
+  const parsed = archiveEventSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, reasons: [...zodReasons(parsed.error), ...idReasonsOfRaw(raw)] };
+  const event = parsed.data as unknown as ParsedEvent;
+  const reasons: Reason[] = [];
+  const reject = (path: string, code: string, message: string) => reasons.push({ path, code, message });
+
+  if (!ctx.reference.institutions.has(event.institution_code)) {
+    reject('institution_code', 'institution_unknown', `institution ${event.institution_code} is not in the reference data`);
+  }
+  const occurredAt = parseOccurredAt(event.occurred_at);
+  if (occurredAt === undefined) reject('occurred_at', 'date_invalid', 'not an ISO 8601 date or date-time');
+
+  // Identity: the dedupe key must be usable, else the person cannot be counted once.
+  const person = event.person;
+  let normalisedId = normaliseOtherId(person.id_number);
+  let idBirthDate: string | undefined;
+  let idSex: 1 | 2 | undefined;
+  if (person.id_type === 'resident_id') {
+    const id = normaliseResidentId(person.id_number);
+    if (id.ok) {
+      normalisedId = id.idNumber;
+      idBirthDate = id.birthDate;
+      idSex = id.sex;
+    } else {
+      reject('person.id_number', `id_${id.problem}`, ID_MESSAGES[id.problem]);
+    }
+  } else if (normalisedId.length === 0) {
+    reject('person.id_number', 'id_format', 'empty document number');
+  }
+
+  const row: EventRow = {
+    ...emptyRow(),
+    institution_code: event.institution_code,
+    event_id: event.event_id,
+    type: event.type,
+    occurred_at: occurredAt ?? 0,
+    received_at: ctx.receivedAt,
+    person_key: personKey(ctx.pseudonymKey, person.id_type, normalisedId),
+    id_type: person.id_type,
+    id_masked: maskIdNumber(normalisedId),
+    source: ctx.source,
+  };
+  const warn = (code: string) => row.warnings.push(code);
+
+  if (person.name !== undefined && person.name.trim() !== '') row.name_masked = maskName(person.name);
+  if (person.sex !== undefined) {
+    const sex = resolveSex(person.sex);
+    if (sex === undefined) warn('sex_invalid');
+    else {
+      row.sex = sex;
+      if (idSex !== undefined && (sex === 1 || sex === 2) && sex !== idSex) warn('sex_conflicts_id');
+    }
+  }
+  if (row.sex === null && idSex !== undefined) row.sex = idSex;
+  if (person.birth_date !== undefined) {
+    const birth = normaliseDate(person.birth_date);
+    if (!birth) reject('person.birth_date', 'date_invalid', 'not a date (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD)');
+    else if (idBirthDate && birth !== idBirthDate) warn('birth_date_conflicts_id');
+    row.birth_date = birth ?? null;
+  }
+  // The ID number is the authority for the birth date when it carries one.
+  if (idBirthDate) row.birth_date = idBirthDate;
+
+  const eventDate = dateOf(event);
+  if (eventDate.value !== '') {
+    row.event_date = normaliseDate(eventDate.value) ?? null;
+    if (!row.event_date) reject(eventDate.path, 'date_invalid', 'not a date (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD)');
+    else if (row.event_date > beijingDate(ctx.receivedAt)) warn('future_dated');
+  } else if (occurredAt !== undefined) {
+    row.event_date = beijingDate(occurredAt);
+  }
+
+  fillTypeFields(event, row, ctx, reject, warn);
+  return reasons.length > 0 ? { ok: false, reasons } : { ok: true, row };
+}
+
+/** A structurally broken event still gets its ID checked, so one correction round fixes everything. */
+function idReasonsOfRaw(raw: unknown): Reason[] {
+  const person = (raw as { person?: { id_type?: unknown; id_number?: unknown } } | null)?.person;
+  if (typeof person?.id_number !== 'string' || (person.id_type !== undefined && person.id_type !== 'resident_id')) return [];
+  const id = normaliseResidentId(person.id_number);
+  return id.ok ? [] : [{ path: 'person.id_number', code: `id_${id.problem}`, message: ID_MESSAGES[id.problem] }];
+}
+
+type Reject = (path: string, code: string, message: string) => void;
+
+function fillTypeFields(event: ParsedEvent, row: EventRow, ctx: NormaliseContext, reject: Reject, warn: (code: string) => void): void {
+  switch (event.type) {
+    case 'archive.created':
+    case 'archive.updated':
+      row.archive_no = event.data.archive_no.trim();
+      fillArchiveFields(event, row, ctx, reject, warn);
+      checkArchiveNo(row, ctx, warn);
+      return;
+    case 'archive.terminated':
+      row.archive_no = event.data.archive_no.trim();
+      row.kind = event.data.reason;
+      checkArchiveNo(row, ctx, warn);
+      return;
+    case 'health_check.recorded':
+      row.kind = event.data.kind;
+      row.bp_systolic = event.data.vitals?.bp_systolic ?? null;
+      row.bp_diastolic = event.data.vitals?.bp_diastolic ?? null;
+      row.fasting_glucose = event.data.labs?.fasting_glucose_mmol ?? null;
+      return;
+    case 'program.enrolled':
+    case 'program.exited':
+      row.program = event.data.program;
+      if (event.type === 'program.exited') row.kind = event.data.reason ?? '';
+      return;
+    case 'followup.recorded': {
+      const d = event.data;
+      row.program = d.program;
+      row.method = d.method;
+      row.bp_systolic = d.vitals?.bp_systolic ?? null;
+      row.bp_diastolic = d.vitals?.bp_diastolic ?? null;
+      row.fasting_glucose = d.fasting_glucose_mmol ?? null;
+      row.classification = d.classification ?? '';
+      row.condition = d.condition ?? '';
+      row.visit_kind = d.visit_kind ?? '';
+      row.gestational_weeks = d.gestational_weeks ?? null;
+      row.doses_due = d.doses_due ?? null;
+      row.doses_taken = d.doses_taken ?? null;
+      if (d.next_followup_on !== undefined) {
+        row.next_followup_on = normaliseDate(d.next_followup_on) ?? null;
+        if (!row.next_followup_on) reject('data.next_followup_on', 'date_invalid', 'not a date');
+      }
+      return;
+    }
+    case 'service.recorded':
+      row.kind = event.data.kind;
+      return;
+  }
+}
+
+function fillArchiveFields(
+  event: Extract<ParsedEvent, { type: 'archive.created' | 'archive.updated' }>,
+  row: EventRow,
+  ctx: NormaliseContext,
+  reject: Reject,
+  warn: (code: string) => void,
+): void {
+  const d = event.data;
+  const f = row.fields;
+  const person = event.person;
+  // Envelope facts that are also basic-information fields of the archive form.
+  f.id_number = '1';
+  if (row.name_masked) f.name = '1';
+  if (row.sex !== null && person.sex !== undefined) f.sex = String(row.sex);
+  if (person.birth_date !== undefined || person.id_type === 'resident_id') f.birth_date = '1';
+  row.medium = d.medium ?? '';
+  if (d.medium) f.medium = d.medium;
+  if (d.residence) {
+    const code = d.residence.division_code.trim();
+    if (!/^\d{12}$/.test(code)) {
+      reject('data.residence.division_code', 'division_code_format', 'a residence division code has 12 digits (community/village committee)');
+    } else {
+      row.division_code = code;
+      f.division_code = code;
+      if (ctx.reference.divisions.get(code)?.level !== 'community') warn('division_outside_region');
+    }
+    if (d.residence.address !== undefined && d.residence.address.trim() !== '') f.address = '1';
+  }
+  for (const list of CODED_FIELDS) {
+    const value = (d as Record<string, unknown>)[list.field];
+    if (value === undefined || value === null || value === '') continue;
+    const resolved = resolveCode(list, value as string | number);
+    f[list.field] = resolved.code;
+    if (!resolved.known) warn(`code_unknown:${list.field}`);
+  }
+  for (const personal of ['phone', 'contact_name', 'contact_phone'] as const) {
+    const value = d[personal];
+    if (value !== undefined && value.trim() !== '') f[personal] = '1';
+  }
+  for (const listField of ['payment_methods', 'drug_allergies', 'exposures', 'family_history', 'disabilities'] as const) {
+    const value = d[listField];
+    if (value !== undefined) f[listField] = isNoneAnswer(value) ? 'none' : (value as string[]).join('|');
+  }
+  if (d.past_history !== undefined) {
+    const history = d.past_history;
+    const allNone = typeof history === 'string' || Object.values(history).every((v) => v === undefined || isNoneAnswer(v));
+    f.past_history = allNone ? 'none' : '1';
+  }
+  if (d.genetic_disease !== undefined) f.genetic_disease = isNoneAnswer(d.genetic_disease) ? 'none' : '1';
+  if (d.living_environment !== undefined) f.living_environment = '1';
+}
+
+/** 17 digits = the 12-digit community code + a 5-digit serial (service guide §六(四)). */
+function checkArchiveNo(row: EventRow, ctx: NormaliseContext, warn: (code: string) => void): void {
+  if (!/^\d{17}$/.test(row.archive_no)) {
+    warn('archive_no_malformed');
+    return;
+  }
+  const prefix = row.archive_no.slice(0, 12);
+  if (ctx.reference.divisions.get(prefix)?.level !== 'community') warn('archive_no_outside_region');
+  else if (row.division_code && row.division_code !== prefix) warn('archive_no_not_residence');
+}
