@@ -1,0 +1,97 @@
+// buildApp() assembles the API; listen() is the caller's. Tests use app.inject().
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { ingestBatch } from '../ingest/pipeline.js';
+import type { Runtime } from '../runtime.js';
+import { ApiError, ERROR_CODES, type ErrorCode, errorBody } from './errors.js';
+import { type AcceptEvents, eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { indicatorRoutes } from './routes/indicators.js';
+import { populationRoutes } from './routes/population.js';
+import { regionRoutes } from './routes/regions.js';
+import { rejectionRoutes } from './routes/rejections.js';
+
+export interface AppOptions {
+  /** Where POST /v1/events puts events; default: straight into the store. */
+  acceptEvents?: AcceptEvents;
+  kafkaReady?: () => Promise<boolean>;
+  logger?: boolean;
+}
+
+/** Embedded mode: events are durable once the store has them. */
+export function storeAcceptEvents(runtime: Runtime): AcceptEvents {
+  return async (events) => {
+    const outcome = await ingestBatch(events, runtime.pipeline);
+    return {
+      accepted: outcome.rows.length,
+      rejected: outcome.rejected.map((r) => ({ index: r.index, event_id: r.event_id, reasons: r.reasons })),
+    };
+  };
+}
+
+const DASHBOARD = fileURLToPath(new URL('../../dashboards/index.html', import.meta.url));
+
+function parameterOf(error: FastifyError): string {
+  const first = error.validation?.[0];
+  const path = first?.instancePath?.replace(/^\//, '').replace(/\//g, '.') ?? '';
+  return path || (error.validationContext ?? 'request');
+}
+
+export async function buildApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ? { level: runtime.config.logLevel } : false,
+    bodyLimit: runtime.config.bodyLimitBytes,
+    genReqId: () => `req-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ApiError) return reply.code(error.status).send(errorBody(error.code, error.message, error.details));
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const parameter = parameterOf(error);
+      const code: ErrorCode = error.validationContext === 'body' ? 'invalid_body' : 'invalid_parameter';
+      return reply.code(400).send(errorBody(code, `${parameter}: ${error.validation[0]?.message ?? 'invalid'}`, { parameter, issues: error.validation.map((v) => ({ path: v.instancePath, message: v.message })) }));
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(errorBody('payload_too_large', error.message));
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send(errorBody('unsupported_media_type', error.message));
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(error.statusCode).send(errorBody('invalid_body', error.message));
+    }
+    const isStore = (error as { code?: unknown }).code === 'CHDB_QUERY' || /ECONNREFUSED|clickhouse/i.test(String((error as Error).name));
+    request.log.error({ err: error }, 'request failed');
+    const code: ErrorCode = isStore ? 'store_unavailable' : 'internal';
+    return reply.code(ERROR_CODES[code].status).send(errorBody(code, code === 'internal' ? `internal error (request ${request.id})` : 'the store did not answer', { request_id: request.id }));
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody('not_found', `no route ${request.method} ${request.url}`)));
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'health-archive-pipeline API (居民健康档案监管)', version: '1' },
+      tags: [
+        { name: 'events', description: '档案事件 archive events' },
+        { name: 'indicators', description: '指标 indicators' },
+        { name: 'quality', description: '质量控制 quality checks' },
+        { name: 'reference', description: '参考数据 reference data' },
+        { name: 'health', description: 'liveness and readiness' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes, { runtime, ...(options.kafkaReady ? { kafkaReady: options.kafkaReady } : {}) });
+  await app.register(eventRoutes, { acceptEvents: options.acceptEvents ?? storeAcceptEvents(runtime), bodyLimit: runtime.config.bodyLimitBytes });
+  await app.register(rejectionRoutes, { runtime });
+  await app.register(regionRoutes, { runtime });
+  await app.register(populationRoutes, { runtime });
+  await app.register(indicatorRoutes, { runtime });
+
+  const dashboard = readFileSync(DASHBOARD, 'utf8');
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(dashboard));
+  return app;
+}

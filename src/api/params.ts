@@ -1,0 +1,25 @@
+// Turning validated query parameters into domain values; each failure names its parameter.
+import type { Division } from '../reference/divisions.js';
+import type { ReferenceData } from '../reference/reference-data.js';
+import { type EvaluationPeriod, evaluationPeriod, todayInBeijing } from '../metrics/evaluation-period.js';
+import type { GroupLevel } from '../metrics/subjects.js';
+import { invalidParameter } from './errors.js';
+
+export function resolveRegion(reference: ReferenceData, code: string | undefined): Division {
+  if (code === undefined) return reference.county;
+  const region = reference.divisions.get(code);
+  if (!region) throw invalidParameter('region', `${code} is not a division of ${reference.county.name} (${reference.county.code})`);
+  return region;
+}
+
+export function resolvePeriod(year: number | undefined, asOf: string | undefined, now = Date.now()): EvaluationPeriod {
+  const today = todayInBeijing(now);
+  const result = evaluationPeriod(year ?? Number(today.slice(0, 4)), today, asOf);
+  if (!result.ok) throw invalidParameter(result.parameter, result.message);
+  return result.period;
+}
+
+/** `by` must be finer than the region: streets of a county, communities of a county or street. */
+export function checkGrouping(region: Division, by: GroupLevel): void {
+  if (by === 'street' && region.level === 'community') throw invalidParameter('by', 'a community has no streets: use by=community or by=institution');
+}

@@ -1,0 +1,54 @@
+// POST /v1/events: a JSON array or NDJSON (or CSV) of events. Answers 202 once the events are
+// durable; rejected ones are listed with their index and reasons, the good ones still land.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { eventsFromCsv, eventsFromText } from '../../ingest/event-text.js';
+import type { ReceivedEvent } from '../../ingest/pipeline.js';
+import { ApiError } from '../errors.js';
+import { errorResponse, reasonSchema } from '../schemas.js';
+
+export interface AcceptOutcome {
+  accepted: number;
+  rejected: { index: number; event_id: string; reasons: { path: string; code: string; message: string }[] }[];
+}
+
+/** Where accepted events go: the store (embedded) or Kafka. */
+export type AcceptEvents = (events: ReceivedEvent[]) => Promise<AcceptOutcome>;
+
+export const eventRoutes: FastifyPluginAsyncZod<{ acceptEvents: AcceptEvents; bodyLimit: number }> = async (app, { acceptEvents, bodyLimit }) => {
+  // Bodies are read as text here (only in this plugin): NDJSON and CSV are not JSON, and a
+  // malformed line must become a rejected event, not a 400 for the whole batch.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser(
+    ['application/json', 'application/x-ndjson', 'application/jsonl', 'text/plain', 'text/csv'],
+    { parseAs: 'string', bodyLimit },
+    (_req, body, done) => done(null, body),
+  );
+
+  app.post(
+    '/v1/events',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Submit archive events (JSON array, NDJSON or CSV)',
+        response: {
+          202: z.object({
+            accepted: z.number().int(),
+            rejected: z.array(z.object({ index: z.number().int(), event_id: z.string(), reasons: z.array(reasonSchema) })),
+          }),
+          400: errorResponse,
+          415: errorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      if (typeof body !== 'string') throw new ApiError('invalid_body', 'send events as a JSON array, NDJSON or CSV');
+      const sourceOf = (i: number) => `http:${request.id}#${i}`;
+      const contentType = String(request.headers['content-type'] ?? '');
+      const events = contentType.startsWith('text/csv') ? eventsFromCsv(body, sourceOf) : eventsFromText(body, sourceOf);
+      if (events.length === 0) throw new ApiError('invalid_body', 'the body holds no event');
+      return reply.code(202).send(await acceptEvents(events));
+    },
+  );
+};

@@ -1,0 +1,25 @@
+// Shared request and response schemas (zod): they validate, serialise and document (OpenAPI).
+import { z } from 'zod';
+
+export const errorResponse = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) }),
+});
+
+export const yearParam = z.coerce.number().int().min(2000).max(2100);
+export const dateParam = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+export const regionParam = z.string().regex(/^\d{6}(\d{3}(\d{3})?)?$/, 'a 6-, 9- or 12-digit division code');
+export const byParam = z.enum(['street', 'community', 'institution']);
+export const pageParam = z.coerce.number().int().min(1).default(1);
+export const pageSizeParam = z.coerce.number().int().min(1).max(1000).default(100);
+
+export const reasonSchema = z.object({ path: z.string(), code: z.string(), message: z.string() });
+
+export const indicatorRowSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  numerator: z.number().int(),
+  denominator: z.number().int(),
+  rate: z.number().nullable(),
+  target: z.number().nullable(),
+  meets_target: z.boolean().nullable(),
+});

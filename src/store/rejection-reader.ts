@@ -1,0 +1,61 @@
+// Reads rejected events for supervisors and vendors (masked as stored).
+import type { ClickHouseClient } from '@clickhouse/client';
+import { queryRows } from './clickhouse.js';
+
+export interface RejectionQuery {
+  institution?: string;
+  reason?: string;
+  since?: string;
+  /** only those not yet fixed: no accepted event with the same key has arrived since */
+  open?: boolean;
+  page: number;
+  pageSize: number;
+}
+
+export interface StoredRejection {
+  received_at: string;
+  source: string;
+  institution_code: string;
+  event_id: string;
+  type: string;
+  reasons: { path: string; code: string; message: string }[];
+  raw_masked: string;
+  resolved: boolean;
+}
+
+export async function listRejections(client: ClickHouseClient, q: RejectionQuery): Promise<{ total: number; rows: StoredRejection[]; by_reason: Record<string, number> }> {
+  const where = `
+    (empty({institution:String}) OR institution_code = {institution:String})
+    AND (empty({reason:String}) OR has(reasons.code, {reason:String}))
+    AND received_at >= parseDateTime64BestEffort({since:String}, 3, 'Asia/Shanghai')
+    AND (NOT {open:UInt8} OR NOT resolved)`;
+  const base = `WITH rj AS (
+      SELECT r.*, (r.institution_code, r.event_id) IN (SELECT institution_code, event_id FROM events) AS resolved
+      FROM rejections AS r FINAL
+    )`;
+  const params = {
+    institution: q.institution ?? '',
+    reason: q.reason ?? '',
+    since: q.since ?? '1970-01-01',
+    open: q.open ? 1 : 0,
+    limit: q.pageSize,
+    offset: (q.page - 1) * q.pageSize,
+  };
+  const rows = await queryRows<Omit<StoredRejection, 'resolved'> & { resolved: number }>(
+    client,
+    `${base} SELECT toString(received_at) AS received_at, source, institution_code, event_id, type, reasons, raw_masked, resolved
+     FROM rj WHERE ${where} ORDER BY received_at DESC, source LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
+    params,
+  );
+  const counts = await queryRows<{ code: string; n: string }>(
+    client,
+    `${base} SELECT code, count() AS n FROM rj ARRAY JOIN arrayDistinct(reasons.code) AS code WHERE ${where} GROUP BY code ORDER BY n DESC`,
+    params,
+  );
+  const total = await queryRows<{ n: string }>(client, `${base} SELECT count() AS n FROM rj WHERE ${where}`, params);
+  return {
+    total: Number(total[0]?.n ?? 0),
+    rows: rows.map((r) => ({ ...r, resolved: Boolean(Number(r.resolved)) })),
+    by_reason: Object.fromEntries(counts.map((c) => [c.code, Number(c.n)])),
+  };
+}
