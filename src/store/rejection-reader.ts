@@ -41,9 +41,9 @@ export async function listRejections(client: ClickHouseClient, q: RejectionQuery
     limit: q.pageSize,
     offset: (q.page - 1) * q.pageSize,
   };
-  const rows = await queryRows<Omit<StoredRejection, 'resolved'> & { resolved: number }>(
+  const rows = await queryRows<Omit<StoredRejection, 'resolved' | 'received_at'> & { received_text: string; resolved: number }>(
     client,
-    `${base} SELECT toString(received_at) AS received_at, source, institution_code, event_id, type, reasons, raw_masked, resolved
+    `${base} SELECT toString(received_at) AS received_text, source, institution_code, event_id, type, reasons, raw_masked, resolved
      FROM rj WHERE ${where} ORDER BY received_at DESC, source LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
     params,
   );
@@ -55,7 +55,7 @@ export async function listRejections(client: ClickHouseClient, q: RejectionQuery
   const total = await queryRows<{ n: string }>(client, `${base} SELECT count() AS n FROM rj WHERE ${where}`, params);
   return {
     total: Number(total[0]?.n ?? 0),
-    rows: rows.map((r) => ({ ...r, resolved: Boolean(Number(r.resolved)) })),
+    rows: rows.map(({ received_text, ...r }) => ({ ...r, received_at: `${received_text.replace(' ', 'T')}Z`, resolved: Boolean(Number(r.resolved)) })),
     by_reason: Object.fromEntries(counts.map((c) => [c.code, Number(c.n)])),
   };
 }

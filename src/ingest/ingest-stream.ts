@@ -1,0 +1,41 @@
+// Feeds a stream of received events through the pipeline in store-sized batches, counting
+// outcomes. Used by `hap import` and `npm start` (the synthetic district).
+import { ingestBatch, type PipelineDeps, type ReceivedEvent } from './pipeline.js';
+
+export interface StreamTotals {
+  accepted: number;
+  rejected: number;
+  rejectedByReason: Record<string, number>;
+}
+
+export async function ingestBatches(
+  batches: AsyncIterable<ReceivedEvent[]> | Iterable<ReceivedEvent[]>,
+  deps: PipelineDeps,
+  onProgress: (totals: StreamTotals) => void = () => {},
+): Promise<StreamTotals> {
+  const totals: StreamTotals = { accepted: 0, rejected: 0, rejectedByReason: {} };
+  for await (const batch of batches) {
+    const outcome = await ingestBatch(batch, deps);
+    totals.accepted += outcome.rows.length;
+    totals.rejected += outcome.rejected.length;
+    for (const r of outcome.rejected) {
+      for (const code of new Set(r.reasons.map((x) => x.code))) totals.rejectedByReason[code] = (totals.rejectedByReason[code] ?? 0) + 1;
+    }
+    onProgress(totals);
+  }
+  return totals;
+}
+
+/** Groups plain event objects into batches of received events with a source position. */
+export function* batchesOf(events: Iterable<unknown>, size: number, sourceOf: (i: number) => string): Generator<ReceivedEvent[]> {
+  let batch: ReceivedEvent[] = [];
+  let i = 0;
+  for (const value of events) {
+    batch.push({ kind: 'parsed', value, source: sourceOf(i++) });
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
