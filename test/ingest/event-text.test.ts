@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { eventsFromCsv, eventsFromNdjson, eventsFromText } from '../../src/ingest/event-text.js';
+
+describe('event text', () => {
+  it('keeps a line that is not JSON as an unparsable event with its line number', () => {
+    const events = eventsFromNdjson('{"a":1}\n\n{oops\n{"b":2}', (l) => `f:${l}`);
+    expect(events.map((e) => [e.kind, e.source])).toEqual([
+      ['parsed', 'f:1'],
+      ['unparsable', 'f:3'],
+      ['parsed', 'f:4'],
+    ]);
+  });
+
+  it('reads a JSON array with element indexes', () => {
+    const events = eventsFromText(' [{"a":1},{"a":2}]', (i) => `r#${i}`);
+    expect(events.map((e) => e.source)).toEqual(['r#0', 'r#1']);
+  });
+
+  it('rebuilds nested events from flattened CSV columns, keeping IDs as text and lists as lists', () => {
+    const csv = '\uFEFFevent_id,schema_version,person.id_number,data.residence.division_code,data.vitals.bp_systolic,data.drug_allergies,data.phone\n' +
+      'e1,1,11010519491231002X,500104001001,132,青霉素|磺胺,\n' +
+      'e2,1,110105194912310021,500104001001,,none,13800000000\n';
+    const [a, b] = eventsFromCsv(csv, (l) => `f.csv:${l}`);
+    expect(a).toMatchObject({
+      source: 'f.csv:2',
+      value: { event_id: 'e1', schema_version: 1, person: { id_number: '11010519491231002X' }, data: { residence: { division_code: '500104001001' }, vitals: { bp_systolic: 132 }, drug_allergies: ['青霉素', '磺胺'] } },
+    });
+    expect((a!.value as { data: object }).data).not.toHaveProperty('phone');
+    expect(b).toMatchObject({ source: 'f.csv:3', value: { person: { id_number: '110105194912310021' }, data: { drug_allergies: 'none', phone: '13800000000' } } });
+  });
+});

@@ -1,0 +1,118 @@
+// The API's outside: parameters that are wrong get a 400 naming them, never a 500.
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/api/app.js';
+import type { Runtime } from '../../src/runtime.js';
+import { openTestRuntime } from './bootstrap.js';
+
+let runtime: Runtime;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  runtime = await openTestRuntime('it_api');
+  app = await buildApp(runtime);
+});
+afterAll(async () => {
+  await app?.close();
+  await runtime?.close();
+});
+
+const get = (url: string) => app.inject({ method: 'GET', url });
+
+describe('bad parameters', () => {
+  it.each([
+    ['/v1/indicators/archive_coverage?year=abc', 'year'],
+    ['/v1/indicators/archive_coverage?year=2999', 'year'],
+    ['/v1/indicators/archive_coverage?by=country', 'by'],
+    ['/v1/indicators/archive_coverage?region=12', 'region'],
+    ['/v1/indicators/archive_coverage?region=500104999', 'region'],
+    ['/v1/indicators/archive_coverage?as_of=yesterday', 'as_of'],
+    ['/v1/indicators/archive_coverage?year=2025&as_of=2024-01-01', 'as_of'],
+    ['/v1/indicators/archive_coverage?region=500104001001&by=street', 'by'],
+    ['/v1/quality/completeness?by=nation', 'by'],
+    ['/v1/rejections?page=0', 'page'],
+    ['/v1/population/20x5', 'year'],
+  ])('%s → 400 naming %s', async (url, parameter) => {
+    const res = await get(url);
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'invalid_parameter', details: { parameter } });
+  });
+
+  it('answers 404 for an unknown indicator, region or route', async () => {
+    expect((await get('/v1/indicators/happiness')).json().error.code).toBe('not_found');
+    expect((await get('/v1/regions/500104999')).statusCode).toBe(404);
+    expect((await get('/v1/nothing')).statusCode).toBe(404);
+  });
+
+  it('refuses population rows of divisions outside the county, naming the row', async () => {
+    const res = await app.inject({ method: 'PUT', url: '/v1/population/2025', payload: [{ division_code: '110101001', group: 'resident_total', count: 5 }] });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toContain('rows[0].division_code');
+    const badGroup = await app.inject({ method: 'PUT', url: '/v1/population/2025', payload: [{ division_code: '500104001', group: 'martians', count: 5 }] });
+    expect(badGroup.statusCode).toBe(400);
+    expect(badGroup.json().error.code).toBe('invalid_body');
+  });
+
+  it('answers 400 for an empty event batch', async () => {
+    const res = await app.inject({ method: 'POST', url: '/v1/events', payload: '', headers: { 'content-type': 'application/x-ndjson' } });
+    expect(res.statusCode).toBe(400);
+  });
+});
+
+describe('routes', () => {
+  it('is alive and ready when the store answers', async () => {
+    expect((await get('/healthz')).json()).toEqual({ status: 'ok' });
+    expect((await get('/readyz')).json()).toEqual({ status: 'ready', store: true, kafka: null });
+  });
+
+  it('serves the division hierarchy with institutions', async () => {
+    const county = (await get('/v1/regions/500104')).json();
+    expect(county).toMatchObject({ name: '大渡口区', level: 'county', parent: null });
+    expect(county.children.map((c: { name: string }) => c.name)).toEqual(['新山村街道', '跃进村街道', '九宫庙街道', '茄子溪街道', '春晖路街道', '八桥镇', '建胜镇', '跳磴镇']);
+    expect(county.institutions).toHaveLength(6);
+    const town = (await get('/v1/regions/500104101')).json();
+    expect(town.institutions.map((i: { code: string }) => i.code)).toEqual(['H500104004']);
+    expect(town.parent).toMatchObject({ code: '500104' });
+  });
+
+  it('stores a line that is not JSON as a rejection and lands the rest of the batch', async () => {
+    const good = {
+      event_id: 'api-1', type: 'service.recorded', schema_version: 1, occurred_at: '2025-05-01', institution_code: 'H500104003',
+      person: { id_number: '360426199101010071' }, data: { kind: 'referral', served_on: '2025-05-01' },
+    };
+    const res = await app.inject({
+      method: 'POST', url: '/v1/events', headers: { 'content-type': 'application/x-ndjson' },
+      payload: `{"event_id": "broken", 360426199101010071\n${JSON.stringify(good)}\n`,
+    });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ accepted: 1, rejected: [{ index: 0, reasons: [{ code: 'json_invalid' }] }] });
+    const rejections = (await get('/v1/rejections?reason=json_invalid')).json();
+    expect(rejections.total).toBe(1);
+    expect(rejections.rows[0].raw_masked).not.toContain('360426199101010071');
+  });
+
+  it('marks a rejection resolved once the fixed event lands', async () => {
+    const event = {
+      event_id: 'fix-1', type: 'service.recorded', schema_version: 1, occurred_at: '2025-05-01', institution_code: 'H500104003',
+      person: { id_number: '36042619910102009X' }, data: { kind: 'referral', served_on: '2025-05-01' },
+    };
+    await app.inject({ method: 'POST', url: '/v1/events', payload: [event] });
+    expect((await get('/v1/rejections?status=open&reason=id_check_character')).json().total).toBe(1);
+    await app.inject({ method: 'POST', url: '/v1/events', payload: [{ ...event, person: { id_number: '360426199101010071' } }] });
+    expect((await get('/v1/rejections?status=open&reason=id_check_character')).json().total).toBe(0);
+    expect((await get('/v1/rejections?reason=id_check_character')).json().rows[0].resolved).toBe(true);
+  });
+
+  it('publishes the OpenAPI document with every contract route', async () => {
+    const doc = (await get('/docs/json')).json();
+    for (const path of ['/v1/events', '/v1/indicators/{id}', '/v1/quality/completeness', '/v1/population/{year}', '/v1/regions/{code}', '/v1/rejections']) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+  });
+
+  it('lists the catalogue with sources and targets', async () => {
+    const body = (await get('/v1/indicators')).json();
+    expect(body.indicators.length).toBeGreaterThanOrEqual(11);
+    for (const i of body.indicators) expect(i.source).toMatch(/规范|DOMAIN|ours/);
+  });
+});

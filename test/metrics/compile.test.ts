@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { CATALOGUE } from '../../src/metrics/catalogue.js';
+import { compileIndicator, IndicatorDefinitionError } from '../../src/metrics/compile.js';
+import { indicatorSchema } from '../../src/metrics/indicator-schema.js';
+
+describe('compileIndicator', () => {
+  // The compiled SQL of every declaration is pinned: a change to the engine or a definition
+  // shows up here as a reviewed diff (update with `npx vitest -u`).
+  it.each(CATALOGUE.map((i) => [i.id, i] as const))('pins the SQL of %s', async (id, indicator) => {
+    const compiled = compileIndicator(indicator, 'street');
+    await expect(`${compiled.sql}\n-- params: ${JSON.stringify(compiled.params)}\n`).toMatchFileSnapshot(`./__snapshots__/sql/${id}.sql`);
+  });
+
+  it('binds every value as a parameter, never into the SQL text', () => {
+    const bp = CATALOGUE.find((i) => i.id === 'hypertension_bp_control')!;
+    const compiled = compileIndicator(bp, 'community');
+    expect(Object.values(compiled.params)).toEqual(expect.arrayContaining(['hypertension', 1, 90, 65, 140, 150]));
+    expect(compiled.sql).not.toMatch(/'hypertension'|\b150\b/);
+    expect(compiled.sql).toContain('GROUP BY group_key');
+  });
+
+  it('makes a counted numerator a subset of its denominator', () => {
+    const usage = CATALOGUE.find((i) => i.id === 'archive_usage')!;
+    const { sql } = compileIndicator(usage, 'street');
+    expect(sql).toMatch(/countIf\(ifNull\(\(1\) AND \(dynamic_records_12m >= \{f\d:Float64\}\), 0\)\) AS numerator/);
+  });
+
+  it('refuses a filter on a column the subject does not register', () => {
+    const bad = indicatorSchema.parse({
+      ...CATALOGUE[0],
+      numerator: { description: 'x', filters: [{ column: 'id_number', op: '=', value: '1' }] },
+    });
+    expect(() => compileIndicator(bad, 'street')).toThrow(IndicatorDefinitionError);
+  });
+
+  it('refuses a parameter the declaration does not declare', () => {
+    const bad = indicatorSchema.parse({
+      ...CATALOGUE[0],
+      numerator: { description: 'x', filters: [{ column: 'age_at_eval', op: '>=', param: 'nope' }] },
+    });
+    expect(() => compileIndicator(bad, 'street')).toThrow(/parameter nope is not declared/);
+  });
+
+  it('changes a threshold through parameters alone', () => {
+    const bp = CATALOGUE.find((i) => i.id === 'hypertension_bp_control')!;
+    const stricter = { ...bp, parameters: { ...bp.parameters, sbp_limit: 130 } };
+    expect(Object.values(compileIndicator(stricter, 'street').params)).toContain(130);
+  });
+});
