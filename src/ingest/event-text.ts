@@ -71,7 +71,10 @@ export function eventsFromCsv(text: string, sourceOf: SourceOf): ReceivedEvent[]
       if (cell === undefined || cell === '') continue;
       const path = column.trim().split('.');
       let node = event;
-      for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+      for (const key of path.slice(0, -1)) {
+        if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+        node = node[key] as Record<string, unknown>;
+      }
       const leaf = path[path.length - 1]!;
       node[leaf] = csvCell(leaf, cell);
     }

@@ -14,7 +14,7 @@ export type ResidentIdResult =
 export function cleanIdText(raw: string): string {
   return raw
     .replace(/[\uFF01-\uFF5E]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
-    .replace(/[\s\u3000\-]/g, '')
+    .replace(/[\s\u3000-]/g, '')
     .toUpperCase();
 }
 
