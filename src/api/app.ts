@@ -10,6 +10,8 @@ import type { Runtime } from '../runtime.js';
 import { ApiError, ERROR_CODES, type ErrorCode, errorBody } from './errors.js';
 import { type AcceptEvents, eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
+import { type IngestStatusOptions, ingestStatusRoutes } from './routes/ingest-status.js';
+import { IngestMetrics } from '../ingest/ingest-metrics.js';
 import { indicatorRoutes } from './routes/indicators.js';
 import { populationRoutes } from './routes/population.js';
 import { regionRoutes } from './routes/regions.js';
@@ -19,13 +21,16 @@ export interface AppOptions {
   /** Where POST /v1/events puts events; default: straight into the store. */
   acceptEvents?: AcceptEvents;
   kafkaReady?: () => Promise<boolean>;
+  ingest?: IngestStatusOptions;
   logger?: boolean;
 }
 
 /** Embedded mode: events are durable once the store has them. */
-export function storeAcceptEvents(runtime: Runtime): AcceptEvents {
+export function storeAcceptEvents(runtime: Runtime, metrics?: IngestMetrics): AcceptEvents {
   return async (events) => {
+    const started = Date.now();
     const outcome = await ingestBatch(events, runtime.pipeline);
+    metrics?.recordBatch(outcome.rows.length, outcome.rejected.map((r) => r.reasons.map((x) => x.code)), (Date.now() - started) / 1000);
     return {
       accepted: outcome.rows.length,
       rejected: outcome.rejected.map((r) => ({ index: r.index, event_id: r.event_id, reasons: r.reasons })),
@@ -85,11 +90,13 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes, { runtime, ...(options.kafkaReady ? { kafkaReady: options.kafkaReady } : {}) });
-  await app.register(eventRoutes, { acceptEvents: options.acceptEvents ?? storeAcceptEvents(runtime), bodyLimit: runtime.config.bodyLimitBytes });
+  const ingest = options.ingest ?? { metrics: new IngestMetrics() };
+  await app.register(eventRoutes, { acceptEvents: options.acceptEvents ?? storeAcceptEvents(runtime, ingest.metrics), bodyLimit: runtime.config.bodyLimitBytes });
   await app.register(rejectionRoutes, { runtime });
   await app.register(regionRoutes, { runtime });
   await app.register(populationRoutes, { runtime });
   await app.register(indicatorRoutes, { runtime });
+  await app.register(ingestStatusRoutes, ingest);
 
   const dashboard = readFileSync(DASHBOARD, 'utf8');
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(dashboard));

@@ -14,6 +14,9 @@ Usage: hap <command> [options]
                         [--out DIR] [--scale 1] [--seed N] [--until YYYY-MM-DD] [--county CODE]
   population import FILE.csv   load denominators (columns year,division_code,group,count)
   migrate               apply schema migrations
+  ingest                Kafka consumer worker (HAP_KAFKA_BROKERS); status on HAP_INGEST_PORT
+  produce FILE…         event files → the Kafka topic (keyed by person)
+  kafka init            create the event topic and the dead-letter topic
 
 Configuration: HAP_* environment variables (see README.md).`;
 
@@ -26,6 +29,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   generate: async () => (await import('./commands/generate.js')).generateCommand,
   population: async () => (await import('./commands/population.js')).populationCommand,
   migrate: async () => (await import('./commands/migrate.js')).migrateCommand,
+  ingest: async () => (await import('./commands/ingest.js')).ingestCommand,
+  produce: async () => (await import('./commands/produce.js')).produceCommand,
+  kafka: async () => (await import('./commands/kafka.js')).kafkaCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -18,6 +18,12 @@ const envSchema = z.object({
   HAP_KAFKA_TOPIC: z.string().default('hap.archive-events.v1'),
   HAP_KAFKA_GROUP: z.string().default('hap-ingest'),
   HAP_KAFKA_DLQ_TOPIC: z.string().default('hap.archive-events.v1.dlq'),
+  HAP_KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(3),
+  HAP_KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  HAP_KAFKA_SASL_USERNAME: z.string().optional(),
+  HAP_KAFKA_SASL_PASSWORD: z.string().optional(),
+  HAP_KAFKA_SSL: z.enum(['true', 'false']).default('false'),
+  HAP_INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   HAP_PSEUDONYM_KEY: z.string().min(32, 'use at least 32 characters (hex or base64 of 16+ random bytes)').optional(),
   HAP_REGION: z.string().regex(/^\d{6}$/, 'a 6-digit county code').default('500104'),
   HAP_INSTITUTIONS_FILE: commaList.optional(),
@@ -40,7 +46,16 @@ export interface Config {
         readonly database: string;
         readonly maxMemoryBytes: number;
       };
-  readonly kafka?: { readonly brokers: readonly string[]; readonly topic: string; readonly group: string; readonly dlqTopic: string };
+  readonly kafka?: {
+    readonly brokers: readonly string[];
+    readonly topic: string;
+    readonly group: string;
+    readonly dlqTopic: string;
+    readonly partitions: number;
+    readonly ssl: boolean;
+    readonly sasl?: { readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; readonly username: string; readonly password: string };
+  };
+  readonly ingestPort: number;
   readonly pseudonymKey?: string;
   readonly region: string;
   readonly institutionFiles: readonly string[];
@@ -78,8 +93,21 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
         }
       : { mode: 'embedded', path: resolve(dataDir, 'chdb'), database: e.HAP_CLICKHOUSE_DATABASE, maxMemoryBytes: e.HAP_CLICKHOUSE_MAX_MEMORY },
     ...(e.HAP_KAFKA_BROKERS
-      ? { kafka: { brokers: e.HAP_KAFKA_BROKERS, topic: e.HAP_KAFKA_TOPIC, group: e.HAP_KAFKA_GROUP, dlqTopic: e.HAP_KAFKA_DLQ_TOPIC } }
+      ? {
+          kafka: {
+            brokers: e.HAP_KAFKA_BROKERS,
+            topic: e.HAP_KAFKA_TOPIC,
+            group: e.HAP_KAFKA_GROUP,
+            dlqTopic: e.HAP_KAFKA_DLQ_TOPIC,
+            partitions: e.HAP_KAFKA_PARTITIONS,
+            ssl: e.HAP_KAFKA_SSL === 'true',
+            ...(e.HAP_KAFKA_SASL_MECHANISM
+              ? { sasl: { mechanism: e.HAP_KAFKA_SASL_MECHANISM, username: e.HAP_KAFKA_SASL_USERNAME ?? '', password: e.HAP_KAFKA_SASL_PASSWORD ?? '' } }
+              : {}),
+          },
+        }
       : {}),
+    ingestPort: e.HAP_INGEST_PORT,
     ...(e.HAP_PSEUDONYM_KEY ? { pseudonymKey: e.HAP_PSEUDONYM_KEY } : {}),
     region: e.HAP_REGION,
     institutionFiles: (e.HAP_INSTITUTIONS_FILE ?? []).map((f) => resolve(f)),

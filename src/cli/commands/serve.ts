@@ -1,32 +1,50 @@
 import { parseArgs } from 'node:util';
 import { buildApp } from '../../api/app.js';
 import { loadConfig } from '../../config/config.js';
+import { type KafkaMode, startKafkaMode } from '../../ingest/kafka-mode.js';
 import { openRuntime, type Runtime } from '../../runtime.js';
 
-/** Serves until SIGINT/SIGTERM, then closes the server and the store in that order. */
-export async function serveRuntime(runtime: Runtime): Promise<void> {
-  const app = await buildApp(runtime, { logger: true });
-  await app.listen({ host: runtime.config.host, port: runtime.config.port });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : runtime.config.port;
-  console.log(`serving on http://${runtime.config.host}:${port}  (API docs: http://${runtime.config.host}:${port}/docs)`);
-  await new Promise<void>((resolve) => {
+/** Resolves on SIGINT/SIGTERM, or rejects when the Kafka consumer has crashed for good. */
+function untilStopped(kafka?: KafkaMode): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    kafka?.worker?.crashed?.then((error) => reject(new Error(`Kafka consumer stopped: ${error.message}`)));
   });
-  await app.close();
+}
+
+/**
+ * Serves the API until stopped; in Kafka mode also consumes when `consume` (always with the
+ * embedded store: chDB binds one data directory per process). Closes server, worker, store in order.
+ */
+export async function serveRuntime(runtime: Runtime, options: { port?: number; consume?: boolean } = {}): Promise<void> {
+  const kafka = runtime.config.kafka
+    ? await startKafkaMode(runtime, { consume: options.consume ?? runtime.store.mode === 'embedded', log: (m) => console.error(m) })
+    : undefined;
+  const app = await buildApp(runtime, { logger: true, ...(kafka ? { acceptEvents: kafka.acceptEvents, kafkaReady: kafka.kafkaReady, ingest: kafka.ingest } : {}) });
+  try {
+    await app.listen({ host: runtime.config.host, port: options.port ?? runtime.config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : runtime.config.port;
+    const mode = kafka ? `Kafka ${runtime.config.kafka?.brokers.join(',')} topic ${runtime.config.kafka?.topic}${kafka.worker ? ', consuming' : ''}` : 'embedded';
+    console.log(`serving on http://${runtime.config.host}:${port}  (API docs: http://${runtime.config.host}:${port}/docs; ${mode})`);
+    await untilStopped(kafka);
+  } finally {
+    await app.close();
+    await kafka?.stop();
+  }
 }
 
 export async function serveCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' }, consume: { type: 'boolean' } } });
   const config = loadConfig(process.env, {
     ...(values.port ? { HAP_PORT: values.port } : {}),
     ...(values.host ? { HAP_HOST: values.host } : {}),
   });
   const runtime = await openRuntime(config);
   try {
-    await serveRuntime(runtime);
+    await serveRuntime(runtime, values.consume ? { consume: true } : {});
     return 0;
   } finally {
     await runtime.close();

@@ -1,0 +1,22 @@
+// `hap ingest`: a Kafka consumer worker. Several share the partitions of one group when the
+// store is a ClickHouse server; status and metrics on HAP_INGEST_PORT.
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config/config.js';
+import { openRuntime } from '../../runtime.js';
+import { serveRuntime } from './serve.js';
+
+export async function ingestCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { port: { type: 'string' } } });
+  const config = loadConfig(process.env);
+  if (!config.kafka) {
+    console.error('hap ingest: set HAP_KAFKA_BROKERS (e.g. the address `npm run kafka:start` prints)');
+    return 2;
+  }
+  const runtime = await openRuntime(config);
+  try {
+    await serveRuntime(runtime, { consume: true, port: values.port ? Number(values.port) : config.ingestPort });
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}

@@ -1,0 +1,54 @@
+// Kafka mode wiring: the bus, topics, the in-process worker (embedded chDB binds one data
+// directory per process, so `hap serve` consumes itself) and POST /v1/events → Kafka.
+import type { AcceptEvents } from '../api/routes/events.js';
+import type { IngestStatusOptions } from '../api/routes/ingest-status.js';
+import type { EventBus } from '../kafka/bus.js';
+import { kafkajsBus } from '../kafka/kafkajs-bus.js';
+import { ensureTopics } from '../kafka/topics.js';
+import type { Runtime } from '../runtime.js';
+import { IngestMetrics } from './ingest-metrics.js';
+import { publishEvents } from './kafka-publisher.js';
+import { KafkaWorker } from './kafka-worker.js';
+
+export interface KafkaMode {
+  bus: EventBus;
+  worker?: KafkaWorker;
+  acceptEvents: AcceptEvents;
+  kafkaReady: () => Promise<boolean>;
+  ingest: IngestStatusOptions;
+  stop(): Promise<void>;
+}
+
+export function busFor(runtime: Runtime): EventBus {
+  const kafka = runtime.config.kafka;
+  if (!kafka) throw new Error('Kafka mode needs HAP_KAFKA_BROKERS');
+  return kafkajsBus({ brokers: kafka.brokers, ssl: kafka.ssl, ...(kafka.sasl ? { sasl: kafka.sasl } : {}) });
+}
+
+export async function startKafkaMode(runtime: Runtime, options: { consume: boolean; log?: (m: string) => void }): Promise<KafkaMode> {
+  const kafka = runtime.config.kafka;
+  if (!kafka) throw new Error('Kafka mode needs HAP_KAFKA_BROKERS');
+  const bus = busFor(runtime);
+  await ensureTopics(bus, kafka.topic, kafka.dlqTopic, kafka.partitions);
+  const metrics = new IngestMetrics();
+  const producer = await bus.producer();
+  let worker: KafkaWorker | undefined;
+  if (options.consume) {
+    worker = new KafkaWorker(runtime.pipeline, bus, { topic: kafka.topic, dlqTopic: kafka.dlqTopic, group: kafka.group, ...(options.log ? { log: options.log } : {}) }, metrics);
+    await worker.start();
+  }
+  return {
+    bus,
+    ...(worker ? { worker } : {}),
+    acceptEvents: async (events) => {
+      const outcome = await publishEvents(events, producer, kafka.topic, runtime.pipeline);
+      return { accepted: outcome.accepted, rejected: outcome.rejected };
+    },
+    kafkaReady: () => bus.ping(),
+    ingest: { metrics, kafka: { bus, topic: kafka.topic, group: kafka.group } },
+    async stop() {
+      await worker?.stop();
+      await producer.close();
+    },
+  };
+}

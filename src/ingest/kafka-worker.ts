@@ -1,0 +1,100 @@
+// The Kafka ingest worker: at-least-once consumption, idempotent store writes, so results are
+// exactly-once. A batch's offsets are committed only after the store has its rows (good and
+// rejected); rejected messages also go to the dead-letter topic. Nothing blocks a partition.
+import type { BatchControl, BusBatch, BusConsumer, BusMessage, BusProducer, EventBus } from '../kafka/bus.js';
+import { KAFKA_DEFAULTS } from '../kafka/defaults.js';
+import type { IngestMetrics } from './ingest-metrics.js';
+import { ingestBatch, type PipelineDeps, type ReceivedEvent } from './pipeline.js';
+import { retryWhileRetriable } from './retry.js';
+
+export interface KafkaWorkerOptions {
+  topic: string;
+  dlqTopic: string;
+  group: string;
+  log?: (message: string) => void;
+}
+
+/** A message as a received event: JSON, or unparsable with the reason. */
+export function receivedFromMessage(message: BusMessage, source: string): ReceivedEvent {
+  if (message.value === null || message.value.length === 0) return { kind: 'unparsable', text: '', error: 'empty message (tombstone)', source };
+  const text = message.value.toString('utf8');
+  try {
+    return { kind: 'parsed', value: JSON.parse(text), source };
+  } catch (error) {
+    return { kind: 'unparsable', text, error: `not JSON: ${(error as Error).message}`, source };
+  }
+}
+
+/** The insert deduplication token of a batch: a retry of the same offsets is a no-op at the store. */
+export function batchToken(batch: Pick<BusBatch, 'topic' | 'partition' | 'messages'>): string {
+  return `${batch.topic}:${batch.partition}:${batch.messages[0]!.offset}-${batch.messages[batch.messages.length - 1]!.offset}`;
+}
+
+export class KafkaWorker {
+  private consumer?: BusConsumer;
+  private dlq?: BusProducer;
+
+  constructor(
+    private readonly deps: PipelineDeps,
+    private readonly bus: EventBus,
+    private readonly options: KafkaWorkerOptions,
+    private readonly metrics: IngestMetrics,
+  ) {}
+
+  async start(): Promise<void> {
+    this.dlq = await this.bus.producer();
+    this.consumer = await this.bus.consumer({ group: this.options.group, topic: this.options.topic, fromBeginning: true });
+    await this.consumer.run((batch, control) => this.handleBatch(batch, control));
+  }
+
+  /** Resolves if the consumer crashes for good (the caller decides: exit and let the supervisor restart). */
+  get crashed(): Promise<Error> | undefined {
+    return this.consumer?.crashed;
+  }
+
+  async handleBatch(batch: BusBatch, control: BatchControl): Promise<void> {
+    if (batch.messages.length === 0) return;
+    const started = Date.now();
+    const events = batch.messages.map((m) => receivedFromMessage(m, `${batch.topic}:${batch.partition}:${m.offset}`));
+    await control.heartbeat();
+    const written = await retryWhileRetriable(
+      () => ingestBatch(events, this.deps, { dedupToken: batchToken(batch) }),
+      {
+        shouldGiveUp: () => !control.isRunning() || control.isStale(),
+        keepAlive: () => control.heartbeat(),
+        onRetry: (error, attempt, delay) => {
+          this.metrics.recordRetry();
+          this.options.log?.(`store write failed (attempt ${attempt + 1}), retrying in ${delay} ms: ${(error as Error).message}`);
+        },
+      },
+      KAFKA_DEFAULTS.storeRetryBaseMs,
+      KAFKA_DEFAULTS.storeRetryMaxMs,
+    );
+    // Stopping or revoked: leave the offsets uncommitted; the next owner re-reads the batch.
+    if (!written.ok) return;
+    const outcome = written.value;
+    if (outcome.rejected.length > 0) {
+      await this.dlq!.send(
+        this.options.dlqTopic,
+        outcome.rejected.map((r) => {
+          const original = batch.messages[r.index]!;
+          return {
+            key: original.key?.toString('utf8') ?? null,
+            value: original.value ?? '',
+            headers: { 'hap-source': r.source, 'hap-reasons': JSON.stringify(r.reasons) },
+          };
+        }),
+      );
+    }
+    await control.heartbeat();
+    const last = batch.messages[batch.messages.length - 1]!.offset;
+    await control.commit((BigInt(last) + 1n).toString());
+    this.metrics.recordBatch(outcome.rows.length, outcome.rejected.map((r) => r.reasons.map((x) => x.code)), (Date.now() - started) / 1000);
+  }
+
+  /** Graceful stop: the batch in hand finishes or is abandoned uncommitted, then connections close. */
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+    await this.dlq?.close();
+  }
+}

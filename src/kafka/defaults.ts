@@ -1,0 +1,17 @@
+// Kafka tuning in one place. Large per-partition fetches make large ClickHouse inserts (the
+// documented sweet spot is 10k–100k rows per insert), at the cost of memory per batch.
+export const KAFKA_DEFAULTS = {
+  partitions: 3,
+  /** messages per produce request: kafkajs groups a batch in quadratic time */
+  produceChunk: 2_000,
+  sessionTimeoutMs: 45_000,
+  heartbeatIntervalMs: 3_000,
+  maxBytesPerPartition: 16 * 1024 * 1024,
+  maxBytes: 64 * 1024 * 1024,
+  maxWaitTimeMs: 500,
+  /** retries of a store write inside one batch before the batch is abandoned (not committed) */
+  storeRetryBaseMs: 250,
+  storeRetryMaxMs: 30_000,
+  topicConfig: { 'retention.ms': String(14 * 24 * 3600 * 1000), 'max.message.bytes': String(4 * 1024 * 1024) },
+  dlqConfig: { 'retention.ms': String(90 * 24 * 3600 * 1000) },
+} as const;

@@ -1,0 +1,163 @@
+// EventBus over kafkajs 2.x. Known kafkajs limits handled here: sendBatch grouping is quadratic
+// in batch size (we send in chunks), only gzip is built in (we send uncompressed), and long
+// handlers must heartbeat (the worker calls heartbeat between slow steps).
+import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
+import type { BusAdmin, BusConsumer, BusProducer, EventBus, OutgoingMessage, PartitionLag } from './bus.js';
+import { KAFKA_DEFAULTS } from './defaults.js';
+
+export interface KafkaConnection {
+  brokers: readonly string[];
+  clientId?: string;
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  ssl?: boolean;
+}
+
+function headersOf(headers: Record<string, unknown> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) if (v !== undefined) out[k] = String(Array.isArray(v) ? v[0] : v);
+  return out;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function toKafkaMessage(m: OutgoingMessage) {
+  return { key: m.key, value: m.value, ...(m.headers ? { headers: m.headers } : {}) };
+}
+
+class KafkajsProducer implements BusProducer {
+  constructor(private readonly producer: Producer) {}
+
+  async send(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    for (const chunk of chunks(messages, KAFKA_DEFAULTS.produceChunk)) {
+      await this.producer.send({ topic, acks: -1, messages: chunk.map(toKafkaMessage) });
+    }
+  }
+
+  close(): Promise<void> {
+    return this.producer.disconnect();
+  }
+}
+
+class KafkajsConsumer implements BusConsumer {
+  readonly crashed: Promise<Error>;
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly topic: string,
+  ) {
+    this.crashed = new Promise((resolve) => {
+      consumer.on(consumer.events.CRASH, (event) => {
+        if (!event.payload.restart) resolve(event.payload.error);
+      });
+    });
+  }
+
+  async run(onBatch: Parameters<BusConsumer['run']>[0]): Promise<void> {
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+        await onBatch(
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            highWatermark: batch.highWatermark,
+            messages: batch.messages.map((m) => ({ key: m.key, value: m.value, offset: m.offset, headers: headersOf(m.headers) })),
+          },
+          {
+            heartbeat,
+            isRunning,
+            isStale,
+            commit: async (nextOffset) => {
+              // Resolving moves kafkajs's fetch position; committing makes it durable for the group.
+              resolveOffset((BigInt(nextOffset) - 1n).toString());
+              await this.consumer.commitOffsets([{ topic: this.topic, partition: batch.partition, offset: nextOffset }]);
+            },
+          },
+        );
+      },
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.disconnect();
+  }
+}
+
+class KafkajsAdmin implements BusAdmin {
+  constructor(private readonly admin: ReturnType<Kafka['admin']>) {}
+
+  async ensureTopic(topic: string, partitions: number, config: Record<string, string> = {}): Promise<boolean> {
+    return this.admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic, numPartitions: partitions, replicationFactor: -1, configEntries: Object.entries(config).map(([name, value]) => ({ name, value })) }],
+    });
+  }
+
+  async lag(topic: string, group: string): Promise<PartitionLag[]> {
+    const [ends, committed] = await Promise.all([this.admin.fetchTopicOffsets(topic), this.admin.fetchOffsets({ groupId: group, topics: [topic] })]);
+    const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, p.offset]));
+    return ends.map((e) => {
+      const c = done.get(e.partition) ?? '-1';
+      const start = BigInt(c) < 0n ? BigInt(e.low) : BigInt(c);
+      return { partition: e.partition, committed: c, high: e.high, lag: Number(BigInt(e.high) - start) };
+    });
+  }
+
+  close(): Promise<void> {
+    return this.admin.disconnect();
+  }
+}
+
+export function kafkajsBus(connection: KafkaConnection): EventBus {
+  const kafka = new Kafka({
+    clientId: connection.clientId ?? 'hap',
+    brokers: [...connection.brokers],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
+    ...(connection.ssl ? { ssl: true } : {}),
+    ...(connection.sasl ? { sasl: connection.sasl as never } : {}),
+  });
+  return {
+    async producer() {
+      const producer = kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 1, idempotent: true });
+      await producer.connect();
+      return new KafkajsProducer(producer);
+    },
+    async consumer({ group, topic, fromBeginning }) {
+      const consumer = kafka.consumer({
+        groupId: group,
+        sessionTimeout: KAFKA_DEFAULTS.sessionTimeoutMs,
+        heartbeatInterval: KAFKA_DEFAULTS.heartbeatIntervalMs,
+        maxBytesPerPartition: KAFKA_DEFAULTS.maxBytesPerPartition,
+        maxBytes: KAFKA_DEFAULTS.maxBytes,
+        maxWaitTimeInMs: KAFKA_DEFAULTS.maxWaitTimeMs,
+        retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning });
+      return new KafkajsConsumer(consumer, topic);
+    },
+    async admin() {
+      const admin = kafka.admin();
+      await admin.connect();
+      return new KafkajsAdmin(admin);
+    },
+    async ping() {
+      const admin = kafka.admin();
+      try {
+        await admin.connect();
+        await admin.describeCluster();
+        return true;
+      } catch {
+        return false;
+      } finally {
+        await admin.disconnect().catch(() => {});
+      }
+    },
+  };
+}
