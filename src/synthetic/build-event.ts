@@ -6,7 +6,7 @@ import { noisyIdNumber } from './identity.js';
 import type { DistrictLayout } from './layout.js';
 import { Kind } from './plan.js';
 import type { Random } from './random.js';
-import { communityAt, type Resident } from './resident.js';
+import { communityAt, type Resident, residentId } from './resident.js';
 import { enrolData, exitData, followupData, healthCheckData, serviceData } from './services.js';
 
 export interface BuiltEvent {
@@ -30,15 +30,15 @@ function occurredAt(day: number, rng: Random): string {
   return `${isoDay(day)}T${two(Math.floor(minute / 60))}:${two(minute % 60)}:${two(rng.int(0, 59))}+08:00`;
 }
 
-function personBlock(r: Resident, rng: Random, archiveEvent: boolean): Record<string, unknown> {
+function personBlock(layout: DistrictLayout, r: Resident, rng: Random, archiveEvent: boolean): Record<string, unknown> {
   const person: Record<string, unknown> = {};
   if (rng.chance(0.25)) person.id_type = 'resident_id';
-  person.id_number = noisyIdNumber(r.idNumber, rng).text;
+  person.id_number = noisyIdNumber(residentId(layout, r), rng).text;
   if (archiveEvent || rng.chance(0.9)) person.name = r.name;
   // Archive forms usually carry sex and birth date; service records often only the ID.
   if (rng.chance(archiveEvent ? 0.85 : 0.35)) {
     const sex = rng.chance(0.003) ? 3 - r.sex : r.sex; // a clerk's slip the pipeline must flag
-    person.sex = rng.weighted([[String(sex), 60], [sex === 1 ? '男' : '女', 25], [sex, 15]] as const);
+    person.sex = rng.weighted<string | number>([[String(sex), 60], [sex === 1 ? '男' : '女', 25], [sex, 15]]);
   }
   if (rng.chance(archiveEvent ? 0.85 : 0.25)) person.birth_date = dateText(r.birthDay, rng);
   return person;
@@ -48,7 +48,7 @@ export function buildEvent(layout: DistrictLayout, r: Resident, kind: Kind, aux:
   const archiveEvent = kind === Kind.archive || kind === Kind.duplicate;
   const institution = kind === Kind.duplicate ? r.duplicateInstitution : institutionAt(layout, r, day);
   const occurred = occurredAt(day, rng);
-  const person = personBlock(r, rng, archiveEvent);
+  const person = personBlock(layout, r, rng, archiveEvent);
   let type: string;
   let data: Record<string, unknown>;
   switch (kind) {

@@ -37,12 +37,6 @@ export interface SyntheticDistrict {
 }
 
 const EVENT_STREAM = 0xe7e47;
-const SHUFFLE_STREAM = 0x5f1e;
-/**
- * Events leave a clinic roughly in the order they happened, but not exactly: a bounded
- * shuffle moves each event at most a few hundred places, on top of the 2% sent months late.
- */
-const SHUFFLE_WINDOW = 256;
 
 export function generateDistrict(options: GenerateOptions): SyntheticDistrict {
   const layout = buildLayout(options);
@@ -79,16 +73,7 @@ export function generateDistrict(options: GenerateOptions): SyntheticDistrict {
 }
 
 function* emitEvents(layout: DistrictLayout, schedule: Schedule, residentOf: (slot: number) => Resident): Generator<Record<string, unknown>> {
-  const shuffle = new Random(hashSeed(layout.seed, SHUFFLE_STREAM));
   const counters = new Map<string, number>();
-  const window: { institution: string; event: Record<string, unknown> }[] = [];
-  const send = (entry: { institution: string; event: Record<string, unknown> }) => {
-    // A clinic numbers events as it sends them, so ids are unique per institution.
-    const n = (counters.get(entry.institution) ?? 0) + 1;
-    counters.set(entry.institution, n);
-    entry.event.event_id = `${entry.institution}-${n}`;
-    return entry.event;
-  };
   for (let k = 0; k < schedule.count; k++) {
     const i = schedule.order[k] ?? 0;
     const ref = schedule.refs[i] ?? 0;
@@ -96,16 +81,11 @@ function* emitEvents(layout: DistrictLayout, schedule: Schedule, residentOf: (sl
     const subject = (ref & 1) === 1 ? resident.child : resident;
     if (!subject) throw new Error(`planned event for a missing child of slot ${ref >>> 1}`);
     const rng = new Random(hashSeed(layout.seed, ref, schedule.ordinals[i] ?? 0, EVENT_STREAM));
-    window.push(buildEvent(layout, subject, (schedule.kinds[i] ?? 0) as Kind, schedule.aux[i] ?? 0, schedule.days[i] ?? 0, rng));
-    if (window.length > SHUFFLE_WINDOW) yield send(takeAt(window, shuffle.int(0, window.length - 1)));
+    const { institution, event } = buildEvent(layout, subject, (schedule.kinds[i] ?? 0) as Kind, schedule.aux[i] ?? 0, schedule.days[i] ?? 0, rng);
+    // A clinic numbers events as it sends them, so ids are unique per institution.
+    const n = (counters.get(institution) ?? 0) + 1;
+    counters.set(institution, n);
+    event.event_id = `${institution}-${n}`;
+    yield event;
   }
-  while (window.length > 0) yield send(takeAt(window, shuffle.int(0, window.length - 1)));
-}
-
-/** Removes and returns one element in O(1) (order inside the window does not matter). */
-function takeAt<T>(items: T[], index: number): T {
-  const item = items[index] as T;
-  const last = items.pop() as T;
-  if (index < items.length) items[index] = last;
-  return item;
 }

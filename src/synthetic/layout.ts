@@ -3,7 +3,7 @@
 // differ from one another (supervisors compare streets, so they must not all look alike).
 import type { ReferenceData } from '../reference/reference-data.js';
 import { dayOf, parseDay, yearOf } from './calendar.js';
-import { OTHER_ADDRESS_CODES } from './names.js';
+import { isVillage, OTHER_ADDRESS_CODES } from './names.js';
 import { hashSeed, Random } from './random.js';
 
 /** Dadukou has about 420,000 residents in 97 communities (DOMAIN.md); other counties scale by committee count. */
@@ -122,7 +122,7 @@ export function buildLayout(options: LayoutOptions): DistrictLayout {
   });
 
   const committees = streetDivisions.flatMap((s, street) =>
-    reference.childrenOf(s.code).map((c) => ({ code: c.code, name: c.name, street, village: c.name.endsWith('村民委员会') })),
+    reference.childrenOf(s.code).map((c) => ({ code: c.code, name: c.name, street, village: isVillage(c.name) })),
   );
   if (committees.length === 0) throw new Error(`county ${county} has no communities in the reference data`);
   // Community sizes are log-normal (a few big estates, many small ones); villages are smaller.

@@ -1,6 +1,6 @@
 // Word lists for synthetic personal information. Everything here is made up: names are drawn
 // character by character, phones and addresses are random, so no real person is described.
-import type { Random } from './random.js';
+import { cumulativeOf, type Random } from './random.js';
 
 /** Common surnames with rough relative frequencies (Chongqing has many 陈, 李, 张, 刘, 王, 杨). */
 const SURNAMES: readonly (readonly [string, number])[] = [
@@ -17,8 +17,10 @@ const SURNAMES: readonly (readonly [string, number])[] = [
 const MALE_CHARACTERS = [...'伟刚勇毅俊峰强军平东文辉力明永健世广志义兴良海山波宁贵福生龙全国胜学祥才发武新利清飞彬富顺信杰涛昌成康星光天达安中茂进林有和博诚先敬震振会思群豪心邦承乐功松厚庆磊民友裕河哲江超浩亮政谦奇宏朋斌梁栋维启克伦翔旭鹏泽晨辰建家致树德行泰盛雄钧冠策腾楠航宇睿轩浩然子涵'];
 const FEMALE_CHARACTERS = [...'秀娟英华慧巧美娜静淑惠珠翠雅芝玉萍红娥玲芬芳燕彩春菊兰凤洁梅琳素云莲真环雪荣爱妹霞香月媛艳瑞佳嘉琼勤珍莉桂叶璐娅琦晶妍茜秋珊莎锦青倩婷婉娴颖露瑶怡雁蓓仪荷丹蓉君琴蕊薇菁梦岚婕馨韵园艺悦昭冰爽茗羽希欣滢柔竹凝晓欢芸菲伊亚宜可舒思丽涵萱诗'];
 
+const SURNAME_WEIGHTS = cumulativeOf(SURNAMES.map(([, weight]) => weight));
+
 export function surname(rng: Random): string {
-  return rng.weighted(SURNAMES);
+  return SURNAMES[rng.cumulative(SURNAME_WEIGHTS)]?.[0] ?? '王';
 }
 
 export function givenName(rng: Random, sex: 1 | 2): string {
@@ -41,9 +43,14 @@ const ROADS = [
   '翠园路', '锦霞街', '松青路', '双山路', '柏华路', '新工路', '革新路', '大堰路', '长征路', '光明路', '学堂街',
 ];
 
+/** Village committees (村民委员会, 村委会) as opposed to urban community committees. */
+export function isVillage(committee: string): boolean {
+  return /村(民委员会|委会)$/.test(committee);
+}
+
 /** Short form of a community/village committee name for addresses: 平安社区居民委员会 → 平安社区. */
 export function placeName(committee: string): string {
-  return committee.replace(/居民委员会$/, '').replace(/村民委员会$/, '村').replace(/委员会$/, '');
+  return committee.replace(/(居民委员会|居委会)$/, '').replace(/(村民委员会|村委会)$/, '村').replace(/委员会$/, '');
 }
 
 export function streetAddress(rng: Random, countyName: string, streetName: string, committee: string): string {

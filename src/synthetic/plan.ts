@@ -1,7 +1,7 @@
 // What happens to one resident, as a list of (day, kind, detail) triples: the schedule of the
 // services and archive changes, not yet the events. Plans are small numbers only, so the
 // whole district's schedule fits in typed arrays even at full scale.
-import { FOREVER, dayOf, yearOf, yearStart } from './calendar.js';
+import { dayOf, FOREVER, yearStart } from './calendar.js';
 import type { DistrictLayout } from './layout.js';
 import { hashSeed, Random } from './random.js';
 import { WELL_CHILD_MONTHS } from './rates.js';
@@ -67,7 +67,7 @@ export function planEvents(layout: DistrictLayout, r: Resident, emit: Emit): voi
   }
 
   const street = layout.streets[layout.communities[r.community]?.street ?? 0];
-  const birthYear = yearOf(r.birthDay);
+  const birthYear = r.birthYear;
   for (let y = layout.firstYear; y <= layout.lastYear; y++) {
     const from = yearStart(y);
     const age = y - birthYear;
@@ -125,7 +125,7 @@ function severeMentalDisorder(rng: Random, from: number, c: Condition | null, ac
 /** Children 0–6: the newborn home visit, then checks at the ages the national schedule sets. */
 function childVisits(rng: Random, r: Resident, active: (d: number) => boolean, emit: Emit): void {
   const bornHere = (r.ref & 1) === 1;
-  if (bornHere && rng.chance(0.93)) {
+  if (bornHere && rng.chance(0.95)) {
     const day = Math.max(r.archiveDay, r.birthDay + rng.int(3, 28));
     if (active(day)) emit(day, Kind.followup, auxOf(CHILD, NEWBORN));
   }

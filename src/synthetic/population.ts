@@ -1,7 +1,7 @@
 // Denominators for the synthetic district, counted from the synthetic residents themselves so
 // that the indicators computed downstream (coverage, elderly management, newborn visits, …)
 // are consistent with the events: resident_total is the people living in a community at mid-year.
-import { ageOnDay, dayOf, yearOf } from './calendar.js';
+import { ageOnDay, dayOf } from './calendar.js';
 import type { DistrictLayout } from './layout.js';
 import { communityAt, isPresent, type Resident } from './resident.js';
 
@@ -36,7 +36,7 @@ export class PopulationTally {
 
   add(r: Resident): void {
     const { firstYear, lastYear, untilDay } = this.layout;
-    const birthYear = yearOf(r.birthDay);
+    const birthYear = r.birthYear;
     if ((r.ref & 1) === 1 && birthYear >= firstYear && birthYear <= lastYear) {
       this.bump(birthYear - firstYear, communityAt(r, r.birthDay), BIRTHS);
     }

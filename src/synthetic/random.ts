@@ -1,20 +1,22 @@
 // A small seeded PRNG (sfc32) and seed mixing. The synthetic district must be reproducible
 // byte for byte from its seed, so nothing here may touch Math.random or the clock.
 
-/** Mixes a list of integers into one 32-bit seed (murmur3's finaliser after each part). */
+function mix(h: number, word: number): number {
+  let x = Math.imul(h ^ word, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+/** Mixes a list of non-negative integers into one 32-bit seed (murmur3's finaliser after each part). */
 export function hashSeed(...parts: readonly number[]): number {
   let h = 0x9e3779b9;
   for (const part of parts) {
-    // Parts may exceed 32 bits (seeds, slot × stream products): fold the high word in too.
-    const high = Math.floor(part / 0x1_0000_0000);
-    for (const word of high === 0 ? [part >>> 0] : [part >>> 0, high >>> 0]) {
-      h = Math.imul(h ^ word, 0x85ebca6b);
-      h ^= h >>> 13;
-      h = Math.imul(h, 0xc2b2ae35);
-      h ^= h >>> 16;
-    }
+    h = mix(h, part >>> 0);
+    // Parts may exceed 32 bits (large seeds): fold the high word in too.
+    if (part >= 0x1_0000_0000) h = mix(h, Math.floor(part / 0x1_0000_0000) >>> 0);
   }
-  return h >>> 0;
+  return h;
 }
 
 /**

@@ -5,9 +5,9 @@ import { cumulativeOf, type Random } from './random.js';
 
 /**
  * Share of residents by 5-year age band (0–4 … 95–99), an ageing Chongqing district:
- * about 16.5% aged 65+ and about 6% aged 0–6, as the brief and the 2020 census suggest.
+ * about 16% aged 65+ (rising each year) and about 6% aged 0–6, like the 2020 census.
  */
-const AGE_BANDS = [4.3, 5.0, 5.0, 4.5, 5.0, 6.0, 8.0, 7.5, 6.8, 7.5, 8.5, 8.0, 7.4, 6.0, 4.6, 2.8, 1.8, 0.9, 0.3, 0.1];
+const AGE_BANDS = [4.3, 5.0, 5.0, 4.5, 5.0, 6.5, 8.6, 8.1, 7.3, 7.5, 8.5, 8.0, 7.0, 5.4, 4.0, 2.5, 1.6, 0.8, 0.3, 0.1];
 const SINGLE_YEAR_AGES = cumulativeOf(AGE_BANDS.flatMap((share) => Array<number>(5).fill(share / 5)));
 
 /** Age (completed years) of someone living in the district when the period starts. */
@@ -65,13 +65,13 @@ export function smdPrevalence(age: number): number {
 /** Notified pulmonary tuberculosis, per person-year (about 45 per 100,000). */
 export const TB_INCIDENCE = 0.00045;
 
-/** Births per woman-year by age: a total fertility of about 0.95, as in Chongqing lately. */
+/** Births per woman-year by age: a total fertility of about 1.05 (Chongqing lately: about 1). */
 export function fertility(age: number): number {
   if (age < 20 || age > 42) return 0;
   if (age < 25) return 0.03;
-  if (age < 30) return 0.07;
-  if (age < 35) return 0.06;
-  if (age < 40) return 0.025;
+  if (age < 30) return 0.075;
+  if (age < 35) return 0.068;
+  if (age < 40) return 0.03;
   return 0.008;
 }
 

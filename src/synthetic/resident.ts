@@ -1,24 +1,17 @@
 // One synthetic resident's life during the period, drawn from a generator seeded by the
 // resident's slot alone. Rebuilding a resident is cheap and always gives the same person,
 // which is what lets the district stream its events without holding them in memory.
-import { ALWAYS, birthdayAt, FOREVER, yearOf, yearStart } from './calendar.js';
+import { ALWAYS, FOREVER, yearOf, yearStart } from './calendar.js';
 import { idNumber } from './identity.js';
 import { type DistrictLayout, SERIAL_BLOCK } from './layout.js';
 import { DESTINATIONS, givenName, surname } from './names.js';
-import { hashSeed, Random } from './random.js';
+import { cumulativeOf, hashSeed, Random } from './random.js';
+import { type Condition, conditionOf, DIABETES, HYPERTENSION, SEVERE_MENTAL_DISORDER } from './conditions.js';
 import * as rates from './rates.js';
 
-export type DepartureReason = 'death' | 'moved_out' | 'lost_to_follow_up';
+export type { Condition } from './conditions.js';
 
-export interface Condition {
-  onset: number;
-  /** day of programme enrolment, FOREVER when never enrolled */
-  enrolled: number;
-  /** chance that a follow-up finds the condition controlled (SMD: stable) */
-  control: number;
-  /** chance of a follow-up in each period it is due */
-  regularity: number;
-}
+export type DepartureReason = 'death' | 'moved_out' | 'lost_to_follow_up';
 
 export interface Resident {
   /** slot × 2 for the resident, slot × 2 + 1 for a child born to her during the period */
@@ -29,8 +22,10 @@ export interface Resident {
   mover: boolean;
   sex: 1 | 2;
   birthDay: number;
+  birthYear: number;
   addressIndex: number;
-  idNumber: string;
+  /** ID sequence number (the ID itself is built only when an event needs it: see residentId) */
+  sequence: number;
   surname: string;
   name: string;
   registered: boolean;
@@ -64,6 +59,11 @@ export type SequenceSource = (slot: number, child: boolean, addressIndex: number
 const PERSON_STREAM = 0x9e501;
 const CHILD_STREAM = 0xc411d;
 
+/** The resident's citizen ID number (GB 11643). */
+export function residentId(layout: DistrictLayout, r: Resident): string {
+  return idNumber(layout.addressCodes[r.addressIndex] ?? layout.county, r.birthDay, r.sequence);
+}
+
 export function communityAt(r: Resident, day: number): number {
   return day >= r.moveDay ? r.moveCommunity : r.community;
 }
@@ -76,17 +76,31 @@ function archiveNumber(layout: DistrictLayout, community: number, serial: number
   return `${layout.communities[community]?.code ?? ''}${String(serial).padStart(5, '0')}`;
 }
 
+/** Campaign years before the period and their running weights, per first year (computed once). */
+const archiveYearTables = new Map<number, { years: number[]; cumulative: number[] }>();
+
+function archiveYearTable(firstYear: number): { years: number[]; cumulative: number[] } {
+  let table = archiveYearTables.get(firstYear);
+  if (!table) {
+    const years: number[] = [];
+    for (let y = 2009; y < firstYear; y++) years.push(y);
+    table = { years, cumulative: cumulativeOf(years.map(rates.archiveYearWeight)) };
+    archiveYearTables.set(firstYear, table);
+  }
+  return table;
+}
+
 /** An archive made before the period: in a campaign year, never before the person was born. */
 function historicArchiveDay(rng: Random, layout: DistrictLayout, birthDay: number): number {
-  const years: (readonly [number, number])[] = [];
-  for (let y = 2009; y < layout.firstYear; y++) years.push([y, rates.archiveYearWeight(y)]);
-  let day = years.length > 0 ? yearStart(rng.weighted(years)) + rng.int(0, 364) : layout.startDay - rng.int(1, 1000);
+  const { years, cumulative } = archiveYearTable(layout.firstYear);
+  const year = years[rng.cumulative(cumulative)];
+  let day = year !== undefined ? yearStart(year) + rng.int(0, 364) : layout.startDay - rng.int(1, 1000);
   if (day < birthDay + 7) day = birthDay + rng.int(7, 45);
   return day;
 }
 
 function departureOf(rng: Random, layout: DistrictLayout, r: Resident): void {
-  const birthYear = yearOf(r.birthDay);
+  const birthYear = r.birthYear;
   for (let y = layout.firstYear; y <= layout.lastYear; y++) {
     const from = Math.max(yearStart(y), r.arrival + 30);
     const to = Math.min(yearStart(y + 1) - 1, layout.untilDay);
@@ -106,60 +120,13 @@ function departureOf(rng: Random, layout: DistrictLayout, r: Resident): void {
   }
 }
 
-interface ConditionRule {
-  prevalence: (age: number) => number;
-  incidence: number;
-  minAge: number;
-  /** how far back a prevalent case may have been diagnosed, in days */
-  history: number;
-  enrolShare: number;
-  controlMean: number;
-}
-
-function conditionOf(rng: Random, layout: DistrictLayout, r: Resident, rule: ConditionRule): Condition | null {
-  const refDay = r.mover ? r.arrival : layout.startDay;
-  const birthYear = yearOf(r.birthDay);
-  const eligibleFrom = birthdayAt(r.birthDay, rule.minAge);
-  let onset = FOREVER;
-  if (rng.chance(rule.prevalence(refDay >= eligibleFrom ? yearOf(refDay) - birthYear : 0))) {
-    onset = Math.max(refDay - rng.int(30, rule.history), Math.min(refDay, eligibleFrom + rng.int(0, 365)));
-  } else {
-    for (let y = Math.max(layout.firstYear, yearOf(refDay)); y <= layout.lastYear && onset === FOREVER; y++) {
-      if (y - birthYear >= rule.minAge && rng.chance(rule.incidence)) onset = Math.max(yearStart(y), refDay) + rng.int(0, 364);
-    }
-  }
-  if (onset > layout.untilDay || onset >= r.departure) return null;
-  let enrolled = FOREVER;
-  if (r.archiveDay !== FOREVER && rng.chance(rule.enrolShare)) {
-    const day = Math.max(onset, r.archiveDay) + rng.int(0, 300);
-    if (day <= layout.untilDay && day < r.departure) enrolled = day;
-  }
-  return {
-    onset,
-    enrolled,
-    control: Math.min(0.97, Math.max(0.05, rng.normal(rule.controlMean, 0.22))),
-    // Most patients keep every quarterly appointment; some drift, a few are hardly seen.
-    regularity: rng.weighted([[0.99, 0.8], [0.65, 0.13], [0.3, 0.07]] as const),
-  };
-}
-
-const HYPERTENSION: ConditionRule = {
-  prevalence: rates.hypertensionPrevalence, incidence: 0.009, minAge: 35, history: 12 * 365, enrolShare: 0.57, controlMean: 0.62,
-};
-const DIABETES: ConditionRule = {
-  prevalence: rates.diabetesPrevalence, incidence: 0.004, minAge: 35, history: 10 * 365, enrolShare: 0.6, controlMean: 0.55,
-};
-const SEVERE_MENTAL_DISORDER: ConditionRule = {
-  prevalence: rates.smdPrevalence, incidence: 0.0001, minAge: 15, history: 20 * 365, enrolShare: 0.9, controlMean: 0.78,
-};
-
 function pregnancyOf(rng: Random, layout: DistrictLayout, r: Resident): void {
-  const birthYear = yearOf(r.birthDay);
+  const birthYear = r.birthYear;
   for (let y = layout.firstYear; y <= layout.lastYear + 1; y++) {
     if (!rng.chance(rates.fertility(y - birthYear))) continue;
     const delivery = yearStart(y) + rng.int(0, 364);
     const lmp = delivery - rng.int(259, 290);
-    const firstWeek = rng.chance(0.7) ? rng.int(6, 12) : rng.int(13, 26);
+    const firstWeek = rng.chance(0.76) ? rng.int(6, 12) : rng.int(13, 26);
     const firstPrenatal = lmp + firstWeek * 7 + rng.int(0, 6);
     // Only pregnancies that are visible by `until`, of women living here through the delivery.
     if (firstPrenatal <= layout.untilDay && firstPrenatal >= r.arrival && delivery < r.departure) {
@@ -183,14 +150,15 @@ function childOf(layout: DistrictLayout, mother: Resident, sequence: SequenceSou
   // Children leave with their mother; an orphaned child stays (with relatives) in the district.
   const leaves = mother.departureReason === 'moved_out' || mother.departureReason === 'lost_to_follow_up';
   const departure = leaves ? mother.departure : FOREVER;
-  const archiveDay = rng.chance(0.97) ? birthDay + rng.int(3, 45) : FOREVER;
+  const archiveDay = rng.chance(0.98) ? birthDay + rng.int(3, 45) : FOREVER;
   return {
     ...mother,
     ref: mother.slot * 2 + 1,
     sex,
     birthDay,
+    birthYear: yearOf(birthDay),
     addressIndex,
-    idNumber: idNumber(layout.addressCodes[addressIndex] ?? layout.county, birthDay, seq),
+    sequence: seq,
     surname: family,
     name: family + givenName(rng, sex),
     arrival: birthDay,
@@ -224,8 +192,8 @@ export function makeResident(layout: DistrictLayout, slot: number, sequence: Seq
   const seq = sequence(slot, false, addressIndex, birthDay, sex);
   const family = surname(rng);
   const r: Resident = {
-    ref: slot * 2, slot, community: community.index, local, mover, sex, birthDay, addressIndex,
-    idNumber: idNumber(layout.addressCodes[addressIndex] ?? layout.county, birthDay, seq),
+    ref: slot * 2, slot, community: community.index, local, mover, sex, birthDay, birthYear: yearOf(birthDay), addressIndex,
+    sequence: seq,
     surname: family,
     name: family + givenName(rng, sex),
     registered: rng.chance(addressIndex === 0 ? 0.93 : 0.35),
@@ -251,9 +219,8 @@ export function makeResident(layout: DistrictLayout, slot: number, sequence: Seq
   r.diabetes = conditionOf(rng, layout, r, DIABETES);
   r.smd = conditionOf(rng, layout, r, SEVERE_MENTAL_DISORDER);
 
-  const birthYear = yearOf(birthDay);
   for (let y = layout.firstYear; y <= layout.lastYear && r.tbDay === FOREVER; y++) {
-    if (y - birthYear < 15 || !rng.chance(rates.TB_INCIDENCE)) continue;
+    if (y - r.birthYear < 15 || !rng.chance(rates.TB_INCIDENCE)) continue;
     const day = Math.max(yearStart(y), arrival) + rng.int(0, 364);
     if (day > r.archiveDay && day <= layout.untilDay && day < r.departure) r.tbDay = day;
   }

@@ -9,6 +9,13 @@ import type { Resident } from './resident.js';
 const SCHEDULE_STREAM = 0x5c4e;
 /** Share of events a clinic sends late (batch uploads, paper forms typed in later). */
 const LATE_SHARE = 0.02;
+/**
+ * The local shuffle: each event is sent within this many days after it happened, in quarter-day
+ * steps, so emission order is bounded-disordered in time whatever the scale (a buffer counted
+ * in events would span hours at scale 1 but years in the sparse pre-period archive backlog).
+ */
+const SHUFFLE_DAYS = 3;
+const SLOTS_PER_DAY = 4;
 
 export interface Schedule {
   count: number;
@@ -30,7 +37,8 @@ class Growing {
   kinds: Uint8Array;
   aux: Uint16Array;
   ordinals: Uint16Array;
-  sendDays: Int32Array;
+  /** when the event is sent, in quarter days */
+  sendSlots: Int32Array;
 
   constructor(capacity: number) {
     this.refs = new Uint32Array(capacity);
@@ -38,10 +46,10 @@ class Growing {
     this.kinds = new Uint8Array(capacity);
     this.aux = new Uint16Array(capacity);
     this.ordinals = new Uint16Array(capacity);
-    this.sendDays = new Int32Array(capacity);
+    this.sendSlots = new Int32Array(capacity);
   }
 
-  push(ref: number, day: number, kind: number, aux: number, ordinal: number, sendDay: number): void {
+  push(ref: number, day: number, kind: number, aux: number, ordinal: number, sendSlot: number): void {
     if (this.count === this.refs.length) this.grow();
     const i = this.count++;
     this.refs[i] = ref;
@@ -49,7 +57,7 @@ class Growing {
     this.kinds[i] = kind;
     this.aux[i] = aux;
     this.ordinals[i] = ordinal;
-    this.sendDays[i] = sendDay;
+    this.sendSlots[i] = sendSlot;
   }
 
   private grow(): void {
@@ -63,13 +71,13 @@ class Growing {
     this.kinds = copy(this.kinds, new Uint8Array(size));
     this.aux = copy(this.aux, new Uint16Array(size));
     this.ordinals = copy(this.ordinals, new Uint16Array(size));
-    this.sendDays = copy(this.sendDays, new Int32Array(size));
+    this.sendSlots = copy(this.sendSlots, new Int32Array(size));
   }
 }
 
 /**
- * Plans every resident and orders the plan by sending day. Ties within a day are broken at
- * random (clinics do not send in resident order); ~2% of events are sent months late.
+ * Plans every resident and orders the plan by sending time: within a few days of the event,
+ * ties broken at random (clinics do not send in resident order); ~2% are sent months late.
  */
 export function buildSchedule(layout: DistrictLayout, residentOf: (slot: number) => Resident): Schedule {
   const rng = new Random(hashSeed(layout.seed, SCHEDULE_STREAM));
@@ -79,31 +87,32 @@ export function buildSchedule(layout: DistrictLayout, residentOf: (slot: number)
     for (const subject of resident.child ? [resident, resident.child] : [resident]) {
       let ordinal = 0;
       planEvents(layout, subject, (day: number, kind: Kind, aux: number) => {
-        const late = rng.chance(LATE_SHARE) ? rng.int(45, 240) : 0;
-        g.push(subject.ref, day, kind, aux, ordinal++, day + late);
+        const late = rng.chance(LATE_SHARE) ? rng.int(45, 240) * SLOTS_PER_DAY : 0;
+        const sendSlot = day * SLOTS_PER_DAY + late + rng.int(0, SHUFFLE_DAYS * SLOTS_PER_DAY - 1);
+        g.push(subject.ref, day, kind, aux, ordinal++, sendSlot);
       });
       if (ordinal > 0xffff) throw new Error(`resident ${subject.ref} has more than 65,535 planned events`);
     }
   }
 
-  // Sort (send day, random tie-break, index) packed into one float: a native numeric sort of
+  // Sort (send slot, random tie-break, index) packed into one float: a native numeric sort of
   // a Float64Array is far faster and leaner than sorting objects with a comparator.
-  let minDay = Number.POSITIVE_INFINITY;
-  let maxDay = Number.NEGATIVE_INFINITY;
+  let minSlot = Number.POSITIVE_INFINITY;
+  let maxSlot = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < g.count; i++) {
-    const d = g.sendDays[i] ?? 0;
-    if (d < minDay) minDay = d;
-    if (d > maxDay) maxDay = d;
+    const slot = g.sendSlots[i] ?? 0;
+    if (slot < minSlot) minSlot = slot;
+    if (slot > maxSlot) maxSlot = slot;
   }
   const indexBits = Math.max(1, Math.ceil(Math.log2(g.count + 1)));
-  const dayBits = Math.max(1, Math.ceil(Math.log2(maxDay - minDay + 2)));
-  const tieBits = Math.max(0, Math.min(20, 53 - indexBits - dayBits));
+  const slotBits = Math.max(1, Math.ceil(Math.log2(maxSlot - minSlot + 2)));
+  const tieBits = Math.max(0, Math.min(20, 53 - indexBits - slotBits));
   const indexSpan = 2 ** indexBits;
   const tieSpan = 2 ** tieBits;
   const keys = new Float64Array(g.count);
   for (let i = 0; i < g.count; i++) {
     const tie = Math.floor(rng.next() * tieSpan);
-    keys[i] = ((g.sendDays[i] ?? 0) - minDay) * tieSpan * indexSpan + tie * indexSpan + i;
+    keys[i] = ((g.sendSlots[i] ?? 0) - minSlot) * tieSpan * indexSpan + tie * indexSpan + i;
   }
   keys.sort();
   const order = new Uint32Array(g.count);

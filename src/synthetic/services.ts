@@ -10,7 +10,7 @@ import { hashSeed, Random } from './random.js';
 import type { Condition, Resident } from './resident.js';
 
 const BODY_STREAM = 0xb0d7;
-const METHODS = [['clinic', 58], ['home', 32], ['phone', 8], ['other', 2]] as const;
+const METHODS = [['clinic', 60], ['home', 34], ['phone', 5], ['other', 1]] as const;
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 const oneDecimal = (x: number) => Math.round(x * 10) / 10;
@@ -61,7 +61,7 @@ function chronicFollowup(layout: DistrictLayout, r: Resident, day: number, progr
   const glucose = fastingGlucose(rng, r.diabetes);
   // A phone follow-up has only what the patient measured at home, when they did.
   const measured = method !== 'phone' || rng.chance(0.5);
-  if (measured) data.vitals = { ...bp, heart_rate: rng.int(60, 92), weight_kg: weightKg(layout, r, rng) };
+  if (measured) data.vitals = { bp_systolic: bp.bp_systolic, bp_diastolic: bp.bp_diastolic, heart_rate: rng.int(60, 92), weight_kg: weightKg(layout, r, rng) };
   let controlled = bp.bp_systolic < 140 && bp.bp_diastolic < 90;
   if (program === 'diabetes') {
     if (measured) data.fasting_glucose_mmol = glucose;
@@ -127,7 +127,9 @@ export function followupData(layout: DistrictLayout, r: Resident, day: number, a
         visit_kind: visitKind,
       };
       if (visitKind === 'first_prenatal' || visitKind === 'prenatal') data.gestational_weeks = Math.floor((day - r.lmpDay) / 7);
-      data.vitals = { ...bloodPressure(rng, null), weight_kg: oneDecimal(weightKg(layout, r, rng) + (day < r.deliveryDay ? 6 : 3)) };
+      const bp = bloodPressure(rng, null);
+      const weight = oneDecimal(weightKg(layout, r, rng) + (day < r.deliveryDay ? 6 : 3));
+      data.vitals = { bp_systolic: bp.bp_systolic, bp_diastolic: bp.bp_diastolic, weight_kg: weight };
       return data;
     }
   }
@@ -143,7 +145,8 @@ export function healthCheckData(layout: DistrictLayout, r: Resident, day: number
     checked_on: dateText(day, rng),
     kind,
     vitals: {
-      ...bp,
+      bp_systolic: bp.bp_systolic,
+      bp_diastolic: bp.bp_diastolic,
       height_cm: oneDecimal(height),
       weight_kg: weight,
       waist_cm: Math.round(clamp(rng.normal(r.sex === 1 ? 60 + bmi * 1.1 : 52 + bmi * 1.15, 4), 55, 130)),
