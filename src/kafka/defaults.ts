@@ -4,7 +4,8 @@ export const KAFKA_DEFAULTS = {
   partitions: 3,
   /** messages per produce request: kafkajs groups a batch in quadratic time */
   produceChunk: 2_000,
-  sessionTimeoutMs: 45_000,
+  // A killed worker holds its partitions until the session times out: keep this short.
+  sessionTimeoutMs: 15_000,
   heartbeatIntervalMs: 3_000,
   maxBytesPerPartition: 16 * 1024 * 1024,
   maxBytes: 64 * 1024 * 1024,
