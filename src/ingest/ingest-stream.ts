@@ -1,6 +1,6 @@
 // Feeds a stream of received events through the pipeline in store-sized batches, counting
 // outcomes. Used by `hap import` and `npm start` (the synthetic district).
-import { ingestBatch, type PipelineDeps, type ReceivedEvent } from './pipeline.js';
+import { normaliseBatch, type PipelineDeps, type ReceivedEvent, storeOutcome } from './pipeline.js';
 
 export interface StreamTotals {
   accepted: number;
@@ -14,8 +14,13 @@ export async function ingestBatches(
   onProgress: (totals: StreamTotals) => void = () => {},
 ): Promise<StreamTotals> {
   const totals: StreamTotals = { accepted: 0, rejected: 0, rejectedByReason: {} };
+  // Two stages in flight: the store inserts one batch (natively, off the JS thread) while the
+  // next is normalised. At most two batches are held in memory.
+  let storing: Promise<void> = Promise.resolve();
   for await (const batch of batches) {
-    const outcome = await ingestBatch(batch, deps);
+    const outcome = normaliseBatch(batch, deps, Date.now());
+    await storing;
+    storing = storeOutcome(outcome, deps);
     totals.accepted += outcome.rows.length;
     totals.rejected += outcome.rejected.length;
     for (const r of outcome.rejected) {
@@ -23,6 +28,7 @@ export async function ingestBatches(
     }
     onProgress(totals);
   }
+  await storing;
   return totals;
 }
 

@@ -66,10 +66,16 @@ export function normaliseBatch(events: readonly ReceivedEvent[], deps: Pick<Pipe
  */
 export async function ingestBatch(events: readonly ReceivedEvent[], deps: PipelineDeps, options: { receivedAt?: number; dedupToken?: string } = {}): Promise<BatchOutcome> {
   const outcome = normaliseBatch(events, deps, options.receivedAt ?? Date.now());
+  await storeOutcome(outcome, deps, options.dedupToken);
+  return outcome;
+}
+
+/** Stores a normalised batch: events in store-sized inserts, then the rejections. */
+export async function storeOutcome(outcome: BatchOutcome, deps: Pick<PipelineDeps, 'client' | 'insertBatchRows'>, dedupToken?: string): Promise<void> {
+  const options = { dedupToken };
   for (let i = 0; i < outcome.rows.length; i += deps.insertBatchRows) {
     const chunk = outcome.rows.slice(i, i + deps.insertBatchRows);
     await insertEvents(deps.client, chunk, options.dedupToken ? `${options.dedupToken}:${i}` : undefined);
   }
   await insertRejections(deps.client, outcome.rejected.map(({ index: _, ...r }) => r), options.dedupToken);
-  return outcome;
 }

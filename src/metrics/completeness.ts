@@ -4,6 +4,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Division } from '../reference/divisions.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { queryRows } from '../store/clickhouse.js';
+import { fieldBit } from '../transform/archive-fields.js';
 import type { EvaluationPeriod } from './evaluation-period.js';
 import { groupsOf, periodParams } from './evaluate.js';
 import { GROUP_EXPRESSIONS, type GroupLevel, personSubject } from './subjects.js';
@@ -46,11 +47,12 @@ export async function completeness(
   const perField = await queryRows<{ group_key: string; field: string; required: string; missing: string }>(
     client,
     `${personSubject.sql}
-SELECT ${group} AS group_key, field, count() AS required, countIf(NOT has(answered_fields, field)) AS missing
-FROM subject ARRAY JOIN required_fields AS field
+SELECT ${group} AS group_key, fb.1 AS field, countIf(bitTest(required_mask, fb.2)) AS required,
+  countIf(bitTest(required_mask, fb.2) AND NOT bitTest(answered_mask, fb.2)) AS missing
+FROM subject ARRAY JOIN arrayZip({field_names:Array(String)}, {field_bits:Array(UInt8)}) AS fb
 WHERE ${where}
 GROUP BY group_key, field`,
-    params,
+    { ...params, field_names: Object.keys(FIELD_LABELS), field_bits: Object.keys(FIELD_LABELS).map(fieldBit) },
   );
   const perGroup = await queryRows<{ group_key: string; archives: string; complete: string }>(
     client,

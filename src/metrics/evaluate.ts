@@ -6,6 +6,7 @@ import type { ReferenceData } from '../reference/reference-data.js';
 import { queryRows } from '../store/clickhouse.js';
 import { toDateTime64 } from '../store/event-writer.js';
 import { readPopulation } from '../store/population-store.js';
+import { fieldMask } from '../transform/archive-fields.js';
 import { BASIC_FIELDS, CHILD_BASIC_FIELDS } from './catalogue.js';
 import { compileIndicator } from './compile.js';
 import { PopulationLookup } from './denominators.js';
@@ -42,8 +43,8 @@ export function periodParams(period: EvaluationPeriod, region: string): Record<s
     year_start: period.yearStart,
     year_end: period.yearEnd,
     received_before: toDateTime64(period.receivedBefore),
-    basic_fields: [...BASIC_FIELDS],
-    child_fields: [...CHILD_BASIC_FIELDS],
+    basic_mask: fieldMask(BASIC_FIELDS),
+    child_mask: fieldMask(CHILD_BASIC_FIELDS),
     region,
   };
 }

@@ -49,7 +49,8 @@ export const MIGRATIONS: readonly Migration[] = [
         doses_due Nullable(UInt32),
         doses_taken Nullable(UInt32),
         next_followup_on Nullable(Date32),
-        fields Map(LowCardinality(String), String),
+        -- bits of the basic-information fields this record answers (src/transform/archive-fields.ts)
+        answered_fields UInt32,
         warnings Array(LowCardinality(String)),
         source String
       ) ENGINE = ReplacingMergeTree(keep_rank)

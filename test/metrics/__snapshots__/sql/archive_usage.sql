@@ -34,7 +34,7 @@ person_archive AS (
   FROM archive_state GROUP BY person_key
 ),
 person_fields AS (
-  SELECT person_key, groupUniqArrayArray(mapKeys(fields)) AS answered_fields
+  SELECT person_key, groupBitOr(answered_fields) AS answered_mask
   FROM ev WHERE type IN ('archive.created', 'archive.updated')
   GROUP BY person_key
 ),
@@ -51,9 +51,9 @@ subject AS (
     age('year', b.birth_date, {eval_date:Date32}) AS age_at_eval,
     age('year', b.birth_date, {year_end:Date32}) AS age_at_year_end,
     toYear(b.birth_date) AS birth_year,
-    f.answered_fields AS answered_fields,
-    if(ifNull(age('year', b.birth_date, {eval_date:Date32}) < 7, 0), {child_fields:Array(String)}, {basic_fields:Array(String)}) AS required_fields,
-    length(arrayFilter(x -> NOT has(f.answered_fields, x), required_fields)) AS missing_basic_fields
+    f.answered_mask AS answered_mask,
+    if(ifNull(age('year', b.birth_date, {eval_date:Date32}) < 7, 0), {child_mask:UInt32}, {basic_mask:UInt32}) AS required_mask,
+    bitCount(bitAnd(required_mask, bitNot(answered_mask))) AS missing_basic_fields
   FROM person_base AS b
   LEFT JOIN person_archive AS a ON a.person_key = b.person_key
   LEFT JOIN person_fields AS f ON f.person_key = b.person_key

@@ -1,0 +1,39 @@
+// docs/indicators.md, rendered from the catalogue so that the document cannot drift from it.
+import type { Filter, Indicator } from './indicator-schema.js';
+
+function filterText(f: Filter): string {
+  if ('all' in f) return `(${f.all.map(filterText).join(' AND ')})`;
+  if ('any' in f) return `(${f.any.map(filterText).join(' OR ')})`;
+  if ('not' in f) return `NOT ${filterText(f.not)}`;
+  const right = f.param !== undefined ? `{${f.param}}` : f.op === 'is_null' || f.op === 'is_not_null' ? '' : JSON.stringify(f.value);
+  return `${f.column} ${f.op} ${right}`.trim();
+}
+
+const filtersText = (filters: readonly Filter[]) => (filters.length === 0 ? '—' : filters.map(filterText).join(' AND '));
+
+export function renderCatalogue(catalogue: readonly Indicator[]): string {
+  const lines = [
+    '# Indicators · 指标目录',
+    '',
+    'Rendered from `src/metrics/catalogue.ts` by `test/metrics/catalogue-doc.test.ts` (update with `npx vitest -u`).',
+    'Every indicator is a declaration compiled by `src/metrics/compile.ts`; parameters are bound values a',
+    'district can change without code. Rates are numerator / denominator in 0..1, null when the denominator is 0.',
+    '',
+  ];
+  for (const i of catalogue) {
+    lines.push(
+      `## ${i.name_zh} · ${i.name_en} (\`${i.id}\`)`,
+      '',
+      `- Formula: ${i.formula_zh}`,
+      `- Subject: ${i.subject === 'person' ? 'one row per person (deduplicated by ID)' : 'one row per person and program'}`,
+      `- Counted at all: ${filtersText(i.where)}`,
+      `- Numerator: ${i.numerator.description} — ${filtersText(i.numerator.filters)}`,
+      `- Denominator: ${i.denominator.description} — ${'population' in i.denominator ? `population group \`${i.denominator.population}\`` : filtersText(i.denominator.filters)}`,
+      `- Parameters: ${Object.keys(i.parameters).length === 0 ? '—' : Object.entries(i.parameters).map(([k, v]) => `\`${k}\` = ${v}`).join(', ')}`,
+      `- Target: ${i.target === null ? 'none set' : `${Math.round(i.target * 100)}%`}`,
+      `- Source: ${i.source}`,
+      '',
+    );
+  }
+  return lines.join('\n');
+}
