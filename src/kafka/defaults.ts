@@ -10,6 +10,8 @@ export const KAFKA_DEFAULTS = {
   maxBytesPerPartition: 16 * 1024 * 1024,
   maxBytes: 64 * 1024 * 1024,
   maxWaitTimeMs: 500,
+  /** batches of different partitions in flight at once: one inserts (natively) while another is validated */
+  partitionsConsumedConcurrently: 3,
   /** retries of a store write inside one batch before the batch is abandoned (not committed) */
   storeRetryBaseMs: 250,
   storeRetryMaxMs: 30_000,

@@ -60,6 +60,7 @@ class KafkajsConsumer implements BusConsumer {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: KAFKA_DEFAULTS.partitionsConsumedConcurrently,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         await onBatch(
           {
