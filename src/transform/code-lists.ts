@@ -74,18 +74,31 @@ export const MARITAL_STATUS: CodeList = {
 
 export type CodedValue = { code: string; known: true } | { code: string; known: false };
 
+const lookups = new WeakMap<CodeList, Map<string, string>>();
+
+/** Every accepted spelling of a list → its code, built once per list. */
+function lookupOf(list: CodeList): Map<string, string> {
+  let lookup = lookups.get(list);
+  if (lookup) return lookup;
+  lookup = new Map();
+  for (const [code, label] of Object.entries(list.labels)) {
+    lookup.set(label, code);
+    lookup.set(label.replace(/族$|型$/, ''), code);
+  }
+  for (const [alias, code] of Object.entries(list.aliases ?? {})) lookup.set(alias, code);
+  // Codes win over any label or alias that happens to spell the same.
+  for (const code of Object.keys(list.labels)) lookup.set(code, code);
+  if (list === ETHNICITY) for (let i = 1; i <= 9; i++) lookup.set(String(i), `0${i}`);
+  lookups.set(list, lookup);
+  return lookup;
+}
+
 /** Maps a code, label or alias to the code; an unknown value is kept verbatim and flagged. */
 export function resolveCode(list: CodeList, raw: string | number): CodedValue {
   const text = String(raw).trim();
-  if (text in list.labels) return { code: text, known: true };
-  const padded = list === ETHNICITY && /^\d$/.test(text) ? `0${text}` : text;
-  if (padded in list.labels) return { code: padded, known: true };
-  const alias = list.aliases?.[text] ?? list.aliases?.[text.toLowerCase()];
-  if (alias) return { code: alias, known: true };
-  for (const [code, label] of Object.entries(list.labels)) {
-    if (label === text || label.replace(/族$|型$/, '') === text) return { code, known: true };
-  }
-  return { code: text, known: false };
+  const lookup = lookupOf(list);
+  const code = lookup.get(text) ?? lookup.get(text.toLowerCase());
+  return code === undefined ? { code: text, known: false } : { code, known: true };
 }
 
 /** GB/T 2261.1 sex codes: 0 unknown, 1 male, 2 female, 9 unspecified. */

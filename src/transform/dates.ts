@@ -2,8 +2,31 @@
 
 const DATE_FORMS = [/^(\d{4})-(\d{1,2})-(\d{1,2})$/, /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/, /^(\d{4})(\d{2})(\d{2})$/];
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isDigits(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** The canonical form `YYYY-MM-DD`, checked without regular expressions or Date objects (hot path). */
+function canonicalDate(text: string): string | undefined {
+  if (text.length !== 10 || text[4] !== '-' || text[7] !== '-' || !isDigits(text, 0, 4) || !isDigits(text, 5, 7) || !isDigits(text, 8, 10)) return undefined;
+  const y = Number(text.slice(0, 4));
+  const m = Number(text.slice(5, 7));
+  const d = Number(text.slice(8, 10));
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1];
+  return y >= 1850 && y <= 2200 && days !== undefined && d >= 1 && d <= days ? text : undefined;
+}
+
 /** `YYYY-MM-DD`, `YYYY/MM/DD` or `YYYYMMDD` → `YYYY-MM-DD`, or undefined when it is no real date. */
 export function normaliseDate(raw: string): string | undefined {
+  const fast = canonicalDate(raw);
+  if (fast) return fast;
   const text = raw.trim();
   for (const form of DATE_FORMS) {
     const m = form.exec(text);
