@@ -20,7 +20,7 @@ export interface RunResult {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { mode: { type: 'string' }, topic: { type: 'string' }, brokers: { type: 'string' }, expect: { type: 'string' }, 'data-dir': { type: 'string' } },
+    options: { mode: { type: 'string' }, topic: { type: 'string' }, brokers: { type: 'string' }, expect: { type: 'string' }, 'data-dir': { type: 'string' }, group: { type: 'string' } },
   });
   const mode = values.mode === 'baseline' ? 'baseline' : 'worker';
   const expected = Number(values.expect);
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const client = runtime.store.client;
   await client.command({ query: 'CREATE TABLE IF NOT EXISTS raw_events (source String, value String) ENGINE = MergeTree ORDER BY source SETTINGS non_replicated_deduplication_window = 1000' });
   const bus = kafkajsBus({ brokers: [values.brokers!], clientId: `bench-${mode}` });
-  const group = `${values.topic}.${mode}`;
+  const group = values.group ?? `${values.topic}.${mode}`;
   let bytes = 0;
   const started = Date.now();
   let stop: () => Promise<void>;

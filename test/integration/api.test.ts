@@ -116,3 +116,18 @@ describe('routes', () => {
     for (const i of body.indicators) expect(i.source).toMatch(/规范|DOMAIN|ours/);
   });
 });
+
+describe('awkward text', () => {
+  it('keeps tabs, newlines, backslashes and quotes in stored text intact', async () => {
+    const eventId = "odd\tid\\with\nnew'line";
+    const res = await app.inject({
+      method: 'POST', url: '/v1/events',
+      payload: [{ event_id: eventId, type: 'service.recorded', schema_version: 1, occurred_at: '2025-05-01T08:00:00+08:00', institution_code: 'H500104003', person: { id_number: '360426199101010071' }, data: { kind: 'referral', served_on: '2025-05-01' } }],
+    });
+    expect(res.json().accepted).toBe(1);
+    const rows = await runtime.store.client
+      .query({ query: "SELECT event_id, toString(occurred_at) AS t FROM events WHERE institution_code = 'H500104003' AND kind = 'referral' AND startsWith(event_id, 'odd')", format: 'JSONEachRow' })
+      .then((r) => r.json<{ event_id: string; t: string }>());
+    expect(rows).toEqual([{ event_id: eventId, t: '2025-05-01 00:00:00.000' }]);
+  });
+});
