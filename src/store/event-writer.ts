@@ -33,7 +33,8 @@ const unixSeconds = (ms: number) => (ms / 1000).toFixed(3);
 
 /** One row as a TabSeparated line in EVENT_COLUMNS order. */
 export function eventTsvLine(r: EventRow): string {
-  const warnings = r.warnings.length === 0 ? '[]' : `[${r.warnings.map((w) => `'${tsvText(w.replace(/'/g, "\\'"))}'`).join(',')}]`;
+  // Arrays in TSV are read as quoted literals (Values escaping), not TSV-escaped text.
+  const warnings = r.warnings.length === 0 ? '[]' : `[${r.warnings.map((w) => `'${w.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(',')}]`;
   return [
     tsvText(r.institution_code), tsvText(r.event_id), r.type, unixSeconds(r.occurred_at), unixSeconds(r.received_at), r.person_key,
     r.id_type, tsvText(r.id_masked), tsvText(r.name_masked), nullable(r.sex), nullable(r.birth_date), tsvText(r.archive_no),

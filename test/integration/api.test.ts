@@ -130,4 +130,15 @@ describe('awkward text', () => {
       .then((r) => r.json<{ event_id: string; t: string }>());
     expect(rows).toEqual([{ event_id: eventId, t: '2025-05-01 00:00:00.000' }]);
   });
+
+  it('stores quality warnings with the kept event', async () => {
+    await app.inject({
+      method: 'POST', url: '/v1/events',
+      payload: [{ event_id: 'warn-1', type: 'archive.created', schema_version: 1, occurred_at: '2025-05-01', institution_code: 'H500104003', person: { id_number: '360426199101010071', sex: '女' }, data: { archive_no: '123', established_on: '2025-05-01', ethnicity: '火星族' } }],
+    });
+    const [row] = await runtime.store.client
+      .query({ query: "SELECT warnings FROM events WHERE event_id = 'warn-1'", format: 'JSONEachRow' })
+      .then((r) => r.json<{ warnings: string[] }>());
+    expect(row?.warnings.sort()).toEqual(['archive_no_malformed', 'code_unknown:ethnicity', 'sex_conflicts_id']);
+  });
 });
