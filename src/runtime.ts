@@ -6,17 +6,23 @@ import type { PipelineDeps } from './ingest/pipeline.js';
 import { loadReferenceData, type ReferenceData } from './reference/reference-data.js';
 import { openStore, type Store } from './store/clickhouse.js';
 import { migrate } from './store/migrations.js';
+import { CATALOGUE } from './metrics/catalogue.js';
+import type { Indicator } from './metrics/indicator-schema.js';
+import { loadCatalogue } from './metrics/overrides.js';
 
 export interface Runtime {
   readonly config: Config;
   readonly store: Store;
   readonly reference: ReferenceData;
   readonly pipeline: PipelineDeps;
+  /** the indicator catalogue with the district's overrides applied */
+  readonly catalogue: readonly Indicator[];
   close(): Promise<void>;
 }
 
 export async function openRuntime(config: Config): Promise<Runtime> {
   const reference = loadReferenceData(config.region, config.institutionFiles);
+  const catalogue = loadCatalogue(CATALOGUE, config.indicatorsFile);
   const pseudonymKey = resolvePseudonymKey(config);
   const store = await openStore(config);
   try {
@@ -29,6 +35,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     config,
     store,
     reference,
+    catalogue,
     pipeline: { client: store.client, reference, pseudonymKey, insertBatchRows: config.insertBatchRows },
     close: () => store.close(),
   };

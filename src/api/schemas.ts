@@ -22,4 +22,5 @@ export const indicatorRowSchema = z.object({
   rate: z.number().nullable(),
   target: z.number().nullable(),
   meets_target: z.boolean().nullable(),
+  data_problem: z.enum(['numerator_exceeds_denominator', 'population_missing']).nullable(),
 });

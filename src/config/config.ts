@@ -1,11 +1,14 @@
 // Configuration: read once from the environment (and CLI flags), validated with every problem
 // reported together, defaults in one place, then frozen and passed in. Nothing else reads process.env.
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const commaList = z
   .string()
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const DEFAULT_INDICATORS_FILE = fileURLToPath(new URL('../../pipelines/indicators.json', import.meta.url));
 
 const envSchema = z.object({
   HAP_DATA_DIR: z.string().default('./data'),
@@ -27,6 +30,7 @@ const envSchema = z.object({
   HAP_PSEUDONYM_KEY: z.string().min(32, 'use at least 32 characters (hex or base64 of 16+ random bytes)').optional(),
   HAP_REGION: z.string().regex(/^\d{6}$/, 'a 6-digit county code').default('500104'),
   HAP_INSTITUTIONS_FILE: commaList.optional(),
+  HAP_INDICATORS_FILE: z.string().optional(),
   HAP_HOST: z.string().default('127.0.0.1'),
   HAP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HAP_BODY_LIMIT_MB: z.coerce.number().positive().default(64),
@@ -59,6 +63,8 @@ export interface Config {
   readonly pseudonymKey?: string;
   readonly region: string;
   readonly institutionFiles: readonly string[];
+  /** district overrides of indicator targets and parameters */
+  readonly indicatorsFile: string;
   readonly host: string;
   readonly port: number;
   readonly bodyLimitBytes: number;
@@ -111,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     ...(e.HAP_PSEUDONYM_KEY ? { pseudonymKey: e.HAP_PSEUDONYM_KEY } : {}),
     region: e.HAP_REGION,
     institutionFiles: (e.HAP_INSTITUTIONS_FILE ?? []).map((f) => resolve(f)),
+    indicatorsFile: e.HAP_INDICATORS_FILE ? resolve(e.HAP_INDICATORS_FILE) : DEFAULT_INDICATORS_FILE,
     host: e.HAP_HOST,
     port: e.HAP_PORT,
     bodyLimitBytes: Math.round(e.HAP_BODY_LIMIT_MB * 1024 * 1024),

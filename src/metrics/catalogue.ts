@@ -174,10 +174,98 @@ const declarations: unknown[] = [
     source: `${SPEC} 0～6岁儿童健康管理服务规范·考核指标`,
     formula_zh: '年度辖区内接受1次及以上随访的0～6岁儿童数 / 年度辖区内0～6岁儿童数 × 100%',
   },
+  {
+    id: 'smd_standard_management',
+    name_zh: '严重精神障碍患者规范管理率',
+    name_en: 'Severe mental disorder standard management',
+    subject: 'patient',
+    where: program('severe_mental_disorder'),
+    numerator: {
+      description: '年内随访≥4次的在册患者数 / registered patients with ≥ 4 follow-ups in the year',
+      filters: [{ column: 'followups_in_year', op: '>=', param: 'min_followups' }],
+    },
+    denominator: { description: '年内登记在册的确诊患者数 / registered patients in the year', filters: [] },
+    parameters: { min_followups: 4 },
+    target: null,
+    source: `${SPEC} 严重精神障碍患者管理服务规范·考核指标`,
+    formula_zh: '每年按照规范要求进行管理的严重精神障碍患者人数 / 所有登记在册的确诊严重精神障碍患者人数 × 100%',
+  },
+  {
+    id: 'smd_stable',
+    name_zh: '严重精神障碍患者病情稳定率',
+    name_en: 'Severe mental disorder stable condition',
+    subject: 'patient',
+    where: program('severe_mental_disorder'),
+    numerator: {
+      description: '年内最近一次随访病情稳定的在册患者数 / registered patients whose latest follow-up in the year is stable',
+      filters: [{ column: 'latest_condition', op: '=', value: 'stable' }],
+    },
+    denominator: { description: '年内登记在册的确诊患者数 / registered patients in the year', filters: [] },
+    target: null,
+    source: '严重精神障碍信息系统 (psychiatric information system) indicator; DOMAIN.md',
+    formula_zh: '最近一次随访时分类为病情稳定的患者数 / 所有登记在册的确诊严重精神障碍患者人数 × 100%',
+  },
+  {
+    id: 'tb_management',
+    name_zh: '肺结核患者管理率',
+    name_en: 'Tuberculosis patient management',
+    subject: 'patient',
+    where: [{ column: 'program', op: '=', value: 'tuberculosis' }, { column: 'enrolled_in_year', op: '=', value: 1 }],
+    numerator: {
+      description: '年内已随访≥1次的登记（报告）患者数 / notified patients with at least one follow-up in the year',
+      filters: [{ column: 'followups_in_year', op: '>=', param: 'min_followups' }],
+    },
+    denominator: { description: '年内辖区登记（报告）的肺结核患者数 / patients notified in the year', filters: [] },
+    parameters: { min_followups: 1 },
+    target: null,
+    source: `${SPEC} 肺结核患者健康管理服务规范·考核指标`,
+    formula_zh: '已管理的肺结核患者人数 / 辖区同期内经上级定点医疗机构确诊并通知基层医疗卫生机构管理的肺结核患者人数 × 100%',
+  },
+  {
+    id: 'tb_regular_medication',
+    name_zh: '肺结核患者规则服药率',
+    name_en: 'Tuberculosis regular medication',
+    subject: 'patient',
+    where: [{ column: 'program', op: '=', value: 'tuberculosis' }, { column: 'completed_in_year', op: '=', value: 1 }],
+    numerator: {
+      description: '实际服药次数≥应服药次数90%的完成疗程患者数 / patients who completed treatment with doses taken ≥ 90% of doses due',
+      filters: [{ column: 'doses_taken_ratio', op: '>=', param: 'min_dose_ratio' }],
+    },
+    denominator: { description: '年内完成疗程的患者数 / patients who completed treatment in the year', filters: [] },
+    parameters: { min_dose_ratio: 0.9 },
+    target: null,
+    source: `${SPEC} 肺结核患者健康管理服务规范·考核指标`,
+    formula_zh: '按照要求规则服药的肺结核患者人数 / 同期辖区内已完成治疗的肺结核患者人数 × 100%',
+  },
+  {
+    id: 'early_pregnancy_registration',
+    name_zh: '早孕建册率',
+    name_en: 'Early pregnancy registration',
+    subject: 'person',
+    numerator: {
+      description: '年内孕13周前建册（首次产前检查）的孕妇数 / women with a first prenatal visit before week 13 in the year',
+      filters: [{ column: 'first_prenatal_weeks_in_year', op: '<', param: 'max_weeks' }],
+    },
+    denominator: { description: '辖区当年活产数 / live births', population: 'live_births' },
+    parameters: { max_weeks: 13 },
+    target: 0.6,
+    source: `${SPEC} 孕产妇健康管理服务规范·考核指标`,
+    formula_zh: '辖区内孕13周之前建册并进行第一次产前检查的产妇人数 / 该地该时间段内活产数 × 100%',
+  },
+  {
+    id: 'postpartum_visit',
+    name_zh: '产后访视率',
+    name_en: 'Postpartum home visits',
+    subject: 'person',
+    numerator: {
+      description: '年内接受产后访视的产妇数 / women with a postpartum visit in the year',
+      filters: [{ column: 'postpartum_visits_in_year', op: '>=', value: 1 }],
+    },
+    denominator: { description: '辖区当年活产数 / live births', population: 'live_births' },
+    target: 0.85,
+    source: `${SPEC} 孕产妇健康管理服务规范·考核指标`,
+    formula_zh: '辖区内产妇出院后28天内接受过产后访视的产妇人数 / 该地该时间段内活产数 × 100%',
+  },
 ];
 
 export const CATALOGUE: readonly Indicator[] = declarations.map((d) => indicatorSchema.parse(d));
-
-export function findIndicator(id: string): Indicator | undefined {
-  return CATALOGUE.find((i) => i.id === id);
-}

@@ -22,6 +22,8 @@ export interface IndicatorRow {
   rate: number | null;
   target: number | null;
   meets_target: boolean | null;
+  /** why no rate is shown although something was counted: a data problem to fix, never a rate above 100% */
+  data_problem: 'numerator_exceeds_denominator' | 'population_missing' | null;
 }
 
 export interface IndicatorResult {
@@ -62,9 +64,11 @@ export function groupsOf(reference: ReferenceData, region: Division, by: GroupLe
     .map((d) => ({ code: d.code, name: d.name }));
 }
 
-export function makeRow(code: string, name: string, numerator: number, denominator: number, target: number | null): IndicatorRow {
-  const rate = denominator > 0 ? numerator / denominator : null;
-  return { code, name, numerator, denominator, rate, target, meets_target: rate === null || target === null ? null : rate >= target };
+export function makeRow(code: string, name: string, numerator: number, denominator: number | null, target: number | null): IndicatorRow {
+  const den = denominator ?? 0;
+  const dataProblem = denominator === null && numerator > 0 ? 'population_missing' : numerator > den && den > 0 ? 'numerator_exceeds_denominator' : null;
+  const rate = den > 0 && dataProblem === null ? numerator / den : null;
+  return { code, name, numerator, denominator: den, rate, target, meets_target: rate === null || target === null ? null : rate >= target, data_problem: dataProblem };
 }
 
 export async function evaluateIndicator(
@@ -83,9 +87,9 @@ export async function evaluateIndicator(
   const population = 'population' in indicator.denominator
     ? new PopulationLookup(reference, await readPopulation(client, period.year), indicator.denominator.population)
     : undefined;
-  const denominatorOf = (code: string, countedValue: number): number => {
+  const denominatorOf = (code: string, countedValue: number): number | null => {
     if (!population) return countedValue;
-    return (by === 'institution' ? population.forInstitution(code, region.code) : population.forDivision(code)) ?? 0;
+    return by === 'institution' ? population.forInstitution(code, region.code) : population.forDivision(code);
   };
 
   const groups = groupsOf(reference, region, by);
@@ -98,7 +102,7 @@ export async function evaluateIndicator(
     return makeRow(g.code, g.name, c.numerator, denominatorOf(g.code, c.denominator), indicator.target);
   });
   const numeratorTotal = rows.reduce((s, r) => s + r.numerator, 0);
-  const denominatorTotal = population ? (population.forDivision(region.code) ?? 0) : rows.reduce((s, r) => s + r.denominator, 0);
+  const denominatorTotal = population ? population.forDivision(region.code) : rows.reduce((s, r) => s + r.denominator, 0);
   return {
     indicator: indicator.id,
     name_zh: indicator.name_zh,

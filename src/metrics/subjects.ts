@@ -49,7 +49,9 @@ const PERSON_BASE = `person_base AS (
     countIf(type IN ${DYNAMIC_TYPES} AND event_date > addMonths({eval_date:Date32}, -12)) AS dynamic_records_12m,
     countIf(type = 'health_check.recorded' AND event_date >= {year_start:Date32}) AS health_checks_in_year,
     countIf(type = 'followup.recorded' AND program = 'child' AND event_date >= {year_start:Date32}) AS child_followups_in_year,
-    countIf(type = 'followup.recorded' AND visit_kind = 'newborn_home_visit') AS newborn_visits
+    countIf(type = 'followup.recorded' AND visit_kind = 'newborn_home_visit') AS newborn_visits,
+    minIf(gestational_weeks, type = 'followup.recorded' AND visit_kind = 'first_prenatal' AND event_date >= {year_start:Date32}) AS first_prenatal_weeks_in_year,
+    countIf(type = 'followup.recorded' AND visit_kind = 'postpartum_visit' AND event_date >= {year_start:Date32}) AS postpartum_visits_in_year
   FROM ev GROUP BY person_key
 )`;
 
@@ -96,6 +98,8 @@ subject AS (
     b.health_checks_in_year AS health_checks_in_year,
     b.child_followups_in_year AS child_followups_in_year,
     b.newborn_visits AS newborn_visits,
+    b.first_prenatal_weeks_in_year AS first_prenatal_weeks_in_year,
+    b.postpartum_visits_in_year AS postpartum_visits_in_year,
     age('year', b.birth_date, {eval_date:Date32}) AS age_at_eval,
     age('year', b.birth_date, {year_end:Date32}) AS age_at_year_end,
     toYear(b.birth_date) AS birth_year,
@@ -114,6 +118,8 @@ subject AS (
     health_checks_in_year: { type: 'Int64', description: 'health checks in the year up to the evaluation date' },
     child_followups_in_year: { type: 'Int64', description: 'child health follow-ups in the year' },
     newborn_visits: { type: 'Int64', description: 'newborn home visits up to the evaluation date' },
+    first_prenatal_weeks_in_year: { type: 'Int64', description: 'gestational weeks at the first prenatal visit in the year (NULL when none)' },
+    postpartum_visits_in_year: { type: 'Int64', description: 'postpartum home visits in the year' },
     age_at_eval: { type: 'Int64', description: 'age in whole years on the evaluation date' },
     age_at_year_end: { type: 'Int64', description: 'age in whole years on 31 December of the year' },
     birth_year: { type: 'Int64', description: 'year of birth' },
@@ -125,6 +131,9 @@ const PATIENT_PROGRAM = `patient_program AS (
   SELECT person_key, program,
     maxIf(event_date, type = 'program.enrolled') AS enrolled_on,
     maxIf(event_date, type = 'program.exited') AS exited_on,
+    argMaxIf(kind, (event_date, ${ORDER}), type = 'program.exited') AS exit_reason,
+    sumIf(doses_due, type = 'followup.recorded') AS doses_due_total,
+    sumIf(doses_taken, type = 'followup.recorded') AS doses_taken_total,
     countIf(type = 'followup.recorded' AND event_date >= {year_start:Date32}) AS followups_in_year,
     countIf(type = 'followup.recorded' AND event_date >= {year_start:Date32} AND method IN ('clinic', 'home')) AS face_to_face_followups_in_year,
     -- A tuple keeps NULL measurements of the latest follow-up (argMax alone would skip them).
@@ -148,6 +157,9 @@ subject AS (
     toUInt8(p.enrolled_on IS NOT NULL
       AND (p.exited_on IS NULL OR p.exited_on < p.enrolled_on OR p.exited_on >= {year_start:Date32})
       AND (a.active_at_year_start OR a.created_in_year)) AS under_management,
+    toUInt8(ifNull(p.enrolled_on >= {year_start:Date32}, 0)) AS enrolled_in_year,
+    toUInt8(ifNull(p.exited_on >= {year_start:Date32} AND p.exited_on >= p.enrolled_on, 0) AND p.exit_reason = 'completed') AS completed_in_year,
+    if(p.doses_due_total > 0, p.doses_taken_total / p.doses_due_total, NULL) AS doses_taken_ratio,
     p.followups_in_year AS followups_in_year,
     p.face_to_face_followups_in_year AS face_to_face_followups_in_year,
     if(p.followups_in_year > 0, tupleElement(p.latest, 1), NULL) AS latest_sbp,
@@ -162,6 +174,9 @@ subject AS (
   columns: {
     program: { type: 'String', description: 'the key-population program' },
     under_management: { type: 'UInt8', description: '1 when enrolled, not exited before the year, and the archive was active at its start or created in it' },
+    enrolled_in_year: { type: 'UInt8', description: '1 when the (latest) enrolment is in the year (TB: notified in the year)' },
+    completed_in_year: { type: 'UInt8', description: "1 when the program was exited in the year with reason 'completed' (TB treatment completed)" },
+    doses_taken_ratio: { type: 'Float64', description: 'doses taken / doses due over all follow-ups of the program (TB)' },
     followups_in_year: { type: 'Int64', description: 'follow-ups of the program in the year, any method' },
     face_to_face_followups_in_year: { type: 'Int64', description: 'clinic or home follow-ups of the program in the year' },
     latest_sbp: { type: 'Float64', description: 'systolic pressure at the latest follow-up in the year' },

@@ -83,15 +83,15 @@ describe('hand-built scenario, year 2025', () => {
     const body = await indicator('archive_coverage', 'year=2025&by=institution');
     const h1 = body.rows.find((r: { code: string }) => r.code === 'H500104001');
     const h2 = body.rows.find((r: { code: string }) => r.code === 'H500104002');
-    // P1, P5, P8 were last archived by H1; P2 (duplicate archive) and P7 by H2.
-    expect([h1.numerator, h1.denominator]).toEqual([3, 10]);
+    // P1, P5, P8, P9, P10, P11 were last archived by H1; P2 (duplicate archive) and P7 by H2.
+    expect([h1.numerator, h1.denominator]).toEqual([6, 10]);
     expect([h2.numerator, h2.denominator]).toEqual([2, 10]);
   });
 
   it('counts per community inside a street', async () => {
     const body = await indicator('archive_coverage', 'year=2025&by=community&region=500104001');
-    expect(body.rows.find((r: { code: string }) => r.code === '500104001001').numerator).toBe(3);
-    expect(body.total.numerator).toBe(3);
+    expect(body.rows.find((r: { code: string }) => r.code === '500104001001').numerator).toBe(6);
+    expect(body.total.numerator).toBe(6);
     expect(body.total.denominator).toBe(10);
   });
 
@@ -100,12 +100,12 @@ describe('hand-built scenario, year 2025', () => {
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
     const field = (name: string) => body.total.fields.find((f: { field: string }) => f.field === name);
-    // Active archives: P1, P2, P5 (child set), P7, P8. Phone is required of 4 adults; P2 and P8 lack it.
-    expect(field('phone')).toMatchObject({ required: 4, missing: 2 });
+    // Active archives: P1, P2, P5 (child set), P7, P8, P9, P10, P11. Phone is required of the 7 adults; P2 and P8 lack it.
+    expect(field('phone')).toMatchObject({ required: 7, missing: 2 });
     // drug_allergies: P7 answered none (not missing); P8 lacks it.
-    expect(field('drug_allergies')).toMatchObject({ required: 4, missing: 1 });
-    expect(field('contact_phone')).toMatchObject({ required: 5, missing: 1 });
-    expect(body.total).toMatchObject({ archives: 5, complete: 3 });
+    expect(field('drug_allergies')).toMatchObject({ required: 7, missing: 1 });
+    expect(field('contact_phone')).toMatchObject({ required: 8, missing: 1 });
+    expect(body.total).toMatchObject({ archives: 8, complete: 6 });
   });
 
   it('lists the rejected events with source position, masked', async () => {

@@ -1,7 +1,6 @@
 // The indicator catalogue, indicator values and per-field completeness.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CATALOGUE, findIndicator } from '../../metrics/catalogue.js';
 import { completeness } from '../../metrics/completeness.js';
 import { evaluateIndicator } from '../../metrics/evaluate.js';
 import { filterSchema } from '../../metrics/indicator-schema.js';
@@ -41,7 +40,7 @@ export const indicatorRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = asyn
   app.get(
     '/v1/indicators',
     { schema: { tags: ['indicators'], summary: 'The indicator catalogue', response: { 200: z.object({ indicators: z.array(catalogueEntry) }) } } },
-    async () => ({ indicators: [...CATALOGUE] }),
+    async () => ({ indicators: [...runtime.catalogue] }),
   );
 
   app.get(
@@ -69,7 +68,7 @@ export const indicatorRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = asyn
       },
     },
     async (request) => {
-      const indicator = findIndicator(request.params.id);
+      const indicator = runtime.catalogue.find((i) => i.id === request.params.id);
       if (!indicator) throw new ApiError('not_found', `no indicator ${request.params.id}; GET /v1/indicators lists them`, { parameter: 'id' });
       const q = request.query;
       const region = resolveRegion(reference, q.region);

@@ -13,7 +13,9 @@ person_base AS (
     countIf(type IN ('health_check.recorded', 'followup.recorded', 'service.recorded') AND event_date > addMonths({eval_date:Date32}, -12)) AS dynamic_records_12m,
     countIf(type = 'health_check.recorded' AND event_date >= {year_start:Date32}) AS health_checks_in_year,
     countIf(type = 'followup.recorded' AND program = 'child' AND event_date >= {year_start:Date32}) AS child_followups_in_year,
-    countIf(type = 'followup.recorded' AND visit_kind = 'newborn_home_visit') AS newborn_visits
+    countIf(type = 'followup.recorded' AND visit_kind = 'newborn_home_visit') AS newborn_visits,
+    minIf(gestational_weeks, type = 'followup.recorded' AND visit_kind = 'first_prenatal' AND event_date >= {year_start:Date32}) AS first_prenatal_weeks_in_year,
+    countIf(type = 'followup.recorded' AND visit_kind = 'postpartum_visit' AND event_date >= {year_start:Date32}) AS postpartum_visits_in_year
   FROM ev GROUP BY person_key
 ),
 archive_state AS (
@@ -48,6 +50,8 @@ subject AS (
     b.health_checks_in_year AS health_checks_in_year,
     b.child_followups_in_year AS child_followups_in_year,
     b.newborn_visits AS newborn_visits,
+    b.first_prenatal_weeks_in_year AS first_prenatal_weeks_in_year,
+    b.postpartum_visits_in_year AS postpartum_visits_in_year,
     age('year', b.birth_date, {eval_date:Date32}) AS age_at_eval,
     age('year', b.birth_date, {year_end:Date32}) AS age_at_year_end,
     toYear(b.birth_date) AS birth_year,

@@ -13,7 +13,9 @@ person_base AS (
     countIf(type IN ('health_check.recorded', 'followup.recorded', 'service.recorded') AND event_date > addMonths({eval_date:Date32}, -12)) AS dynamic_records_12m,
     countIf(type = 'health_check.recorded' AND event_date >= {year_start:Date32}) AS health_checks_in_year,
     countIf(type = 'followup.recorded' AND program = 'child' AND event_date >= {year_start:Date32}) AS child_followups_in_year,
-    countIf(type = 'followup.recorded' AND visit_kind = 'newborn_home_visit') AS newborn_visits
+    countIf(type = 'followup.recorded' AND visit_kind = 'newborn_home_visit') AS newborn_visits,
+    minIf(gestational_weeks, type = 'followup.recorded' AND visit_kind = 'first_prenatal' AND event_date >= {year_start:Date32}) AS first_prenatal_weeks_in_year,
+    countIf(type = 'followup.recorded' AND visit_kind = 'postpartum_visit' AND event_date >= {year_start:Date32}) AS postpartum_visits_in_year
   FROM ev GROUP BY person_key
 ),
 archive_state AS (
@@ -37,6 +39,9 @@ patient_program AS (
   SELECT person_key, program,
     maxIf(event_date, type = 'program.enrolled') AS enrolled_on,
     maxIf(event_date, type = 'program.exited') AS exited_on,
+    argMaxIf(kind, (event_date, (occurred_at, institution_code, event_id)), type = 'program.exited') AS exit_reason,
+    sumIf(doses_due, type = 'followup.recorded') AS doses_due_total,
+    sumIf(doses_taken, type = 'followup.recorded') AS doses_taken_total,
     countIf(type = 'followup.recorded' AND event_date >= {year_start:Date32}) AS followups_in_year,
     countIf(type = 'followup.recorded' AND event_date >= {year_start:Date32} AND method IN ('clinic', 'home')) AS face_to_face_followups_in_year,
     -- A tuple keeps NULL measurements of the latest follow-up (argMax alone would skip them).
@@ -52,6 +57,9 @@ subject AS (
     toUInt8(p.enrolled_on IS NOT NULL
       AND (p.exited_on IS NULL OR p.exited_on < p.enrolled_on OR p.exited_on >= {year_start:Date32})
       AND (a.active_at_year_start OR a.created_in_year)) AS under_management,
+    toUInt8(ifNull(p.enrolled_on >= {year_start:Date32}, 0)) AS enrolled_in_year,
+    toUInt8(ifNull(p.exited_on >= {year_start:Date32} AND p.exited_on >= p.enrolled_on, 0) AND p.exit_reason = 'completed') AS completed_in_year,
+    if(p.doses_due_total > 0, p.doses_taken_total / p.doses_due_total, NULL) AS doses_taken_ratio,
     p.followups_in_year AS followups_in_year,
     p.face_to_face_followups_in_year AS face_to_face_followups_in_year,
     if(p.followups_in_year > 0, tupleElement(p.latest, 1), NULL) AS latest_sbp,
