@@ -16,6 +16,9 @@ import { indicatorRoutes } from './routes/indicators.js';
 import { populationRoutes } from './routes/population.js';
 import { regionRoutes } from './routes/regions.js';
 import { rejectionRoutes } from './routes/rejections.js';
+import { qualityIssueRoutes } from './routes/quality-issues.js';
+import { reportRoutes } from './routes/reports.js';
+import { trendRoutes } from './routes/trends.js';
 
 export interface AppOptions {
   /** Where POST /v1/events puts events; default: straight into the store. */
@@ -97,6 +100,9 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   await app.register(populationRoutes, { runtime });
   await app.register(indicatorRoutes, { runtime });
   await app.register(ingestStatusRoutes, ingest);
+  await app.register(qualityIssueRoutes, { runtime });
+  await app.register(reportRoutes, { runtime });
+  await app.register(trendRoutes, { runtime });
 
   const dashboard = readFileSync(DASHBOARD, 'utf8');
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(dashboard));

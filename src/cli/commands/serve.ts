@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { buildApp } from '../../api/app.js';
 import { loadConfig } from '../../config/config.js';
 import { type KafkaMode, startKafkaMode } from '../../ingest/kafka-mode.js';
+import { startScheduledJobs } from '../../jobs/scheduler.js';
 import { openRuntime, type Runtime } from '../../runtime.js';
 
 /** Resolves on SIGINT/SIGTERM, or rejects when the Kafka consumer has crashed for good. */
@@ -23,6 +24,7 @@ export async function serveRuntime(runtime: Runtime, options: { port?: number; c
     ? await startKafkaMode(runtime, { consume: options.consume ?? runtime.store.mode === 'embedded', log: (m) => console.error(m) })
     : undefined;
   const app = await buildApp(runtime, { logger: true, ...(kafka ? { acceptEvents: kafka.acceptEvents, kafkaReady: kafka.kafkaReady, ingest: kafka.ingest } : {}) });
+  const jobs = startScheduledJobs(runtime, (m) => app.log.info(m));
   try {
     await app.listen({ host: runtime.config.host, port: options.port ?? runtime.config.port });
     const address = app.server.address();
@@ -31,6 +33,7 @@ export async function serveRuntime(runtime: Runtime, options: { port?: number; c
     console.log(`serving on http://${runtime.config.host}:${port}  (API docs: http://${runtime.config.host}:${port}/docs; ${mode})`);
     await untilStopped(kafka);
   } finally {
+    await jobs.stop();
     await app.close();
     await kafka?.stop();
   }
