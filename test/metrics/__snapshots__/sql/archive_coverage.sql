@@ -22,7 +22,8 @@ archive_state AS (
   SELECT person_key, archive_no,
     minIf(event_date, type = 'archive.created') AS established_on,
     minIf(event_date, type = 'archive.terminated') AS terminated_on,
-    argMaxIf(medium, (occurred_at, institution_code, event_id), medium != '') AS medium
+    argMaxIf(medium, (occurred_at, institution_code, event_id), medium != '') AS medium,
+    argMinIf(institution_code, (occurred_at, institution_code, event_id), type = 'archive.created') AS archive_institution
   FROM ev WHERE type IN ('archive.created', 'archive.updated', 'archive.terminated')
   GROUP BY person_key, archive_no
 ),

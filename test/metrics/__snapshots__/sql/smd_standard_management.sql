@@ -22,7 +22,8 @@ archive_state AS (
   SELECT person_key, archive_no,
     minIf(event_date, type = 'archive.created') AS established_on,
     minIf(event_date, type = 'archive.terminated') AS terminated_on,
-    argMaxIf(medium, (occurred_at, institution_code, event_id), medium != '') AS medium
+    argMaxIf(medium, (occurred_at, institution_code, event_id), medium != '') AS medium,
+    argMinIf(institution_code, (occurred_at, institution_code, event_id), type = 'archive.created') AS archive_institution
   FROM ev WHERE type IN ('archive.created', 'archive.updated', 'archive.terminated')
   GROUP BY person_key, archive_no
 ),
@@ -44,6 +45,8 @@ patient_program AS (
     sumIf(doses_taken, type = 'followup.recorded') AS doses_taken_total,
     countIf(type = 'followup.recorded' AND event_date >= {year_start:Date32}) AS followups_in_year,
     countIf(type = 'followup.recorded' AND event_date >= {year_start:Date32} AND method IN ('clinic', 'home')) AS face_to_face_followups_in_year,
+    maxIf(event_date, type = 'followup.recorded') AS last_followup_on,
+    argMaxIf(next_followup_on, (event_date, (occurred_at, institution_code, event_id)), type = 'followup.recorded') AS next_followup_given,
     -- A tuple keeps NULL measurements of the latest follow-up (argMax alone would skip them).
     argMaxIf((bp_systolic, bp_diastolic, fasting_glucose, condition, event_date),
              (event_date, (occurred_at, institution_code, event_id)), type = 'followup.recorded' AND event_date >= {year_start:Date32}) AS latest
@@ -58,6 +61,12 @@ subject AS (
       AND (p.exited_on IS NULL OR p.exited_on < p.enrolled_on OR p.exited_on >= {year_start:Date32})
       AND (a.active_at_year_start OR a.created_in_year)) AS under_management,
     toUInt8(ifNull(p.enrolled_on >= {year_start:Date32}, 0)) AS enrolled_in_year,
+    -- Managed on the evaluation date: enrolled, not exited since, alive with an open archive.
+    toUInt8(p.enrolled_on IS NOT NULL AND (p.exited_on IS NULL OR p.exited_on < p.enrolled_on)
+      AND a.has_open_archive AND b.death_date IS NULL) AS managed_now,
+    p.enrolled_on AS enrolled_on,
+    p.last_followup_on AS last_followup_on,
+    p.next_followup_given AS next_followup_given,
     toUInt8(ifNull(p.exited_on >= {year_start:Date32} AND p.exited_on >= p.enrolled_on, 0) AND p.exit_reason = 'completed') AS completed_in_year,
     if(p.doses_due_total > 0, p.doses_taken_total / p.doses_due_total, NULL) AS doses_taken_ratio,
     p.followups_in_year AS followups_in_year,

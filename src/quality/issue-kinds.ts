@@ -1,0 +1,106 @@
+// The worklist kinds of DOMAIN.md "What supervisors check", each a SQL relation over the event
+// log as known on the evaluation date, with the same columns:
+//   person_key, institution_code, division_code, archive_no, detail, on_date
+// (detail is plain text for the supervisor; nothing in it is personal).
+
+export interface IssueKind {
+  kind: string;
+  label_zh: string;
+  label_en: string;
+  sql: string;
+}
+
+const DYNAMIC = "('health_check.recorded', 'followup.recorded', 'service.recorded')";
+const ARCHIVE = "('archive.created', 'archive.updated')";
+
+/** Events that carry one of the given quality warnings, one row per event. */
+function warningKind(kind: string, label_zh: string, label_en: string, warning: string, detail: string): IssueKind {
+  return {
+    kind,
+    label_zh,
+    label_en,
+    sql: `SELECT person_key, institution_code, division_code, archive_no, concat(${detail}, ' (', type, ' ', event_id, ')') AS detail, event_date AS on_date
+      FROM ev WHERE has(warnings, '${warning}')`,
+  };
+}
+
+export const ISSUE_KINDS: readonly IssueKind[] = [
+  {
+    kind: 'missing_basic_fields',
+    label_zh: '基本信息缺项',
+    label_en: 'missing basic fields',
+    sql: `SELECT person_key, institution_code, division_code, '' AS archive_no,
+        concat('缺项 missing: ', arrayStringConcat(arrayFilter((f, b) -> bitTest(required_mask, b) AND NOT bitTest(answered_mask, b), {field_names:Array(String)}, {field_bits:Array(UInt8)}), ', ')) AS detail,
+        NULL AS on_date
+      FROM subject WHERE active_archive = 1 AND missing_basic_fields > 0`,
+  },
+  warningKind('sex_conflicts_id', '性别与身份证号不符', 'sex disagrees with the ID number', 'sex_conflicts_id', "'性别与身份证号第17位不符'"),
+  warningKind('birth_date_conflicts_id', '出生日期与身份证号不符', 'birth date disagrees with the ID number', 'birth_date_conflicts_id', "'出生日期与身份证号不符'"),
+  warningKind('archive_no_malformed', '档案编号格式错误', 'archive number malformed', 'archive_no_malformed', "'档案编号应为17位数字'"),
+  warningKind('archive_no_outside_region', '档案编号不属本辖区', 'archive number not of a community of the district', 'archive_no_outside_region', "'档案编号前12位不是本区村（居）委会代码'"),
+  warningKind('archive_no_not_residence', '档案编号与现住址不符', "archive number not of the person's community", 'archive_no_not_residence', "concat('档案编号前12位与现住址 ', division_code, ' 不符')"),
+  {
+    kind: 'future_dated',
+    label_zh: '服务日期在未来',
+    label_en: 'record dated in the future',
+    // From all received events: the indicators' event log stops at the evaluation date.
+    sql: `SELECT person_key, institution_code, division_code, archive_no, concat('服务日期晚于评估日期 (', type, ' ', event_id, ')') AS detail, event_date AS on_date
+      FROM ev_all WHERE event_date > {eval_date:Date32}`,
+  },
+  {
+    kind: 'service_after_death',
+    label_zh: '死亡后仍有服务记录',
+    label_en: 'services recorded after death',
+    sql: `SELECT e.person_key AS person_key, e.institution_code AS institution_code, e.division_code AS division_code, e.archive_no AS archive_no,
+        concat('死亡日期 ', toString(d.death_date), ' 之后的 ', e.type, ' ', e.event_id) AS detail, e.event_date AS on_date
+      FROM ev AS e INNER JOIN (SELECT person_key, death_date FROM person_base WHERE death_date IS NOT NULL) AS d ON d.person_key = e.person_key
+      WHERE e.type IN ${DYNAMIC} AND e.event_date > d.death_date`,
+  },
+  {
+    kind: 'duplicate_archive',
+    label_zh: '重复建档',
+    label_en: 'duplicate archives of one person',
+    // Lineage: the first established archive is kept, the later ones are to be merged into it.
+    sql: `SELECT person_key, lineage[1].3 AS institution_code, '' AS division_code,
+        arrayStringConcat(arrayMap(t -> t.2, lineage), ' ← ') AS archive_no,
+        concat(toString(length(lineage)), ' 份有效档案，保留最早建立的 ', lineage[1].2, '，机构: ',
+               arrayStringConcat(arrayDistinct(arrayMap(t -> t.3, lineage)), ', ')) AS detail,
+        lineage[1].1 AS on_date
+      FROM (
+        SELECT person_key, arraySort(t -> t.1, groupArray((established_on, archive_no, archive_institution))) AS lineage
+        FROM archive_state WHERE established_on IS NOT NULL AND terminated_on IS NULL
+        GROUP BY person_key HAVING count() > 1
+      )`,
+  },
+  {
+    kind: 'group_mismatch',
+    label_zh: '人群分类不符',
+    label_en: 'tagged into a group the person does not fit',
+    sql: `SELECT e.person_key AS person_key, e.institution_code AS institution_code, e.division_code AS division_code, e.archive_no AS archive_no,
+        concat(e.program, if(e.type = 'health_check.recorded', ' 老年人体检', ' 纳入管理'), '，年龄 ', toString(age('year', b.birth_date, e.event_date))) AS detail,
+        e.event_date AS on_date
+      FROM ev AS e INNER JOIN person_base AS b ON b.person_key = e.person_key
+      WHERE (e.type = 'program.enrolled' AND e.program IN ('hypertension', 'diabetes') AND age('year', b.birth_date, e.event_date) < {min_chronic_age:UInt8})
+         OR (e.type = 'program.enrolled' AND e.program = 'elderly' AND age('year', b.birth_date, e.event_date) < {elderly_age:UInt8})
+         OR (e.type = 'health_check.recorded' AND e.kind = 'elderly_annual' AND age('year', b.birth_date, e.event_date) < {elderly_age:UInt8})`,
+  },
+  {
+    kind: 'no_dynamic_record',
+    label_zh: '12个月无动态记录（死档）',
+    label_en: 'no dynamic record for 12 months',
+    sql: `SELECT person_key, institution_code, division_code, '' AS archive_no, '近12个月无体检、随访或其他服务记录' AS detail, NULL AS on_date
+      FROM subject WHERE active_archive = 1 AND dynamic_records_12m = 0`,
+  },
+  {
+    kind: 'institution_silent',
+    label_zh: '机构停止上报',
+    label_en: 'institution stopped sending events',
+    sql: `SELECT '' AS person_key, institution_code, '' AS division_code, '' AS archive_no,
+        concat('最后接收 ', toString(toDate(max(received_at), 'Asia/Shanghai')), '，已 ', toString(dateDiff('day', toDate(max(received_at), 'Asia/Shanghai'), {eval_date:Date32})), ' 天无数据') AS detail,
+        toDate32(toDate(max(received_at), 'Asia/Shanghai')) AS on_date
+      FROM ev GROUP BY institution_code
+      HAVING dateDiff('day', toDate(max(received_at), 'Asia/Shanghai'), {eval_date:Date32}) > {stale_days:UInt16}`,
+  },
+];
+
+export const ISSUE_KIND_IDS = ISSUE_KINDS.map((k) => k.kind);
