@@ -11,7 +11,6 @@ export interface IssueKind {
 }
 
 const DYNAMIC = "('health_check.recorded', 'followup.recorded', 'service.recorded')";
-const ARCHIVE = "('archive.created', 'archive.updated')";
 
 /** Events that carry one of the given quality warnings, one row per event. */
 function warningKind(kind: string, label_zh: string, label_en: string, warning: string, detail: string): IssueKind {
