@@ -8,6 +8,7 @@ import { personSubject } from '../metrics/subjects.js';
 import type { Division } from '../reference/divisions.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { queryRows } from '../store/clickhouse.js';
+import { MASKED_PEOPLE } from './masked-people.js';
 import { fieldBit } from '../transform/archive-fields.js';
 import { ISSUE_KINDS } from './issue-kinds.js';
 
@@ -45,10 +46,7 @@ ev_all AS (SELECT * FROM events FINAL WHERE received_at <= {received_before:Date
 issues AS (
 ${union}
 ),
-people AS (
-  SELECT person_key, argMax(id_masked, occurred_at) AS id_masked, argMaxIf(name_masked, occurred_at, name_masked != '') AS name_masked
-  FROM ev GROUP BY person_key
-),
+${MASKED_PEOPLE},
 located AS (
   SELECT i.kind AS kind, i.person_key AS person_key, i.institution_code AS institution_code,
     if(b.division_code != '', b.division_code, i.division_code) AS division_code, i.archive_no AS archive_no, i.detail AS detail, i.on_date AS on_date

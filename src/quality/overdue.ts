@@ -7,6 +7,7 @@ import { periodParams } from '../metrics/evaluate.js';
 import { patientSubject } from '../metrics/subjects.js';
 import type { Division } from '../reference/divisions.js';
 import { queryRows } from '../store/clickhouse.js';
+import { MASKED_PEOPLE } from './masked-people.js';
 import type { Program } from '../transform/event-schema.js';
 
 /**
@@ -41,10 +42,7 @@ export async function listOverdue(
 ): Promise<{ total: number; rows: OverdueRow[] }> {
   const programs = q.programs.length > 0 ? q.programs : (Object.keys(FOLLOWUP_CADENCE_DAYS) as Program[]);
   const sql = `${patientSubject.sql},
-people AS (
-  SELECT person_key, argMax(id_masked, occurred_at) AS id_masked, argMaxIf(name_masked, occurred_at, name_masked != '') AS name_masked
-  FROM ev GROUP BY person_key
-),
+${MASKED_PEOPLE},
 due AS (
   SELECT s.*, coalesce(s.next_followup_given,
     addDays(coalesce(s.last_followup_on, s.enrolled_on), {cadence:Array(UInt16)}[indexOf({programs:Array(String)}, s.program)])) AS due_on
