@@ -1,5 +1,161 @@
 // GET /v1/reports/assessment (the annual assessment table) and the phone-verification sample.
+import { randomInt } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { assessmentCsv, assessmentXlsx, buildAssessment, loadWeights, XLSX_CONTENT_TYPE } from '../../metrics/assessment.js';
+import { drawPhoneSample, phoneSampleCsv, SAMPLE_SERVICE_IDS, type SampleService } from '../../metrics/phone-sample.js';
 import type { Runtime } from '../../runtime.js';
+import { invalidParameter } from '../errors.js';
+import { checkGrouping, resolvePeriod, resolveRegion } from '../params.js';
+import { dateParam, errorResponse, indicatorRowSchema, regionParam, yearParam } from '../schemas.js';
 
-export const reportRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (_app, _options) => {};
+const periodSchema = z.object({ year: z.number().int(), evaluation_date: z.string(), as_of: z.string().nullable() });
+const regionSchema = z.object({ code: z.string(), name: z.string(), level: z.string() });
+const scoredRowSchema = indicatorRowSchema.extend({ score: z.number() });
+const groupScoreSchema = z.object({ code: z.string(), name: z.string(), score: z.number() });
+
+const assessmentSchema = z.object({
+  period: periodSchema,
+  region: regionSchema,
+  by: z.enum(['street', 'institution']),
+  max_score: z.number(),
+  indicators: z.array(
+    z.object({
+      id: z.string(),
+      name_zh: z.string(),
+      name_en: z.string(),
+      formula_zh: z.string(),
+      score_formula_zh: z.string(),
+      target: z.number().nullable(),
+      weight: z.number(),
+      rows: z.array(scoredRowSchema),
+      total: scoredRowSchema,
+    }),
+  ),
+  scores: z.object({ rows: z.array(groupScoreSchema), total: groupScoreSchema }),
+});
+
+const sampleRowSchema = z.object({
+  id_masked: z.string(),
+  name_masked: z.string(),
+  sex: z.number().int().nullable(),
+  age: z.number().int().nullable(),
+  community_code: z.string(),
+  community_name: z.string(),
+  institution_code: z.string(),
+  institution_name: z.string(),
+  archive_no: z.string(),
+  last_service_on: z.string().nullable(),
+});
+
+const sampleSchema = z.object({
+  period: periodSchema,
+  region: regionSchema,
+  seed: z.number().int(),
+  size: z.number().int(),
+  services: z.array(z.object({ service: z.enum(SAMPLE_SERVICE_IDS), name_zh: z.string(), eligible: z.number().int(), rows: z.array(sampleRowSchema) })),
+});
+
+const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
+const csvBody = z.string().describe('UTF-8 with a BOM, Chinese headers first');
+
+const commonQuery = {
+  year: yearParam.optional().describe('default: the current year'),
+  region: regionParam.optional().describe('county, street/town or community code; default: the configured county'),
+  as_of: dateParam.optional().describe('values as known on that date: evaluation date and received-by cut-off'),
+};
+
+/**
+ * CSV and XLSX downloads. Fastify sends a string or a Buffer with a non-JSON content type as it is,
+ * without the serializer; the route's typed reply only knows the JSON form, hence the plain reply here.
+ */
+function sendDownload(reply: FastifyReply, contentType: string, file: string, body: string | Buffer): FastifyReply {
+  return reply.type(contentType).header('content-disposition', `attachment; filename="${file}"`).send(body);
+}
+
+/** `service=hypertension,diabetes` → those services; absent → all of them. */
+function parseServices(text: string | undefined): SampleService[] {
+  if (text === undefined || text.trim() === '') return SAMPLE_SERVICE_IDS;
+  const asked = [...new Set(text.split(',').map((s) => s.trim()).filter(Boolean))];
+  const unknown = asked.filter((s) => !(SAMPLE_SERVICE_IDS as string[]).includes(s));
+  if (unknown.length > 0) throw invalidParameter('service', `unknown service ${unknown.join(', ')}; one or more of ${SAMPLE_SERVICE_IDS.join(', ')}`);
+  return asked as SampleService[];
+}
+
+export const reportRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (app, { runtime }) => {
+  const { reference } = runtime;
+  // Validated once at start: a bad weights file stops the server, not the first report.
+  const weights = loadWeights(runtime.catalogue);
+
+  app.get(
+    '/v1/reports/assessment',
+    {
+      schema: {
+        tags: ['indicators'],
+        summary: '年度考核汇总 annual assessment: every indicator per street/town or institution with weight and score = weight × min(1, rate / target)',
+        description: 'format=csv: UTF-8 with BOM (opens in Excel); format=xlsx: sheet 考核汇总.',
+        querystring: z.object({
+          ...commonQuery,
+          by: z.enum(['street', 'institution']).default('street'),
+          format: z.enum(['json', 'csv', 'xlsx']).default('json'),
+        }),
+        response: {
+          200: {
+            description: 'the assessment: JSON, or the same table as CSV or XLSX',
+            content: {
+              'application/json': { schema: assessmentSchema },
+              'text/csv': { schema: csvBody },
+              [XLSX_CONTENT_TYPE]: { schema: z.string().meta({ format: 'binary' }) },
+            },
+          },
+          400: errorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const region = resolveRegion(reference, q.region);
+      checkGrouping(region, q.by);
+      const period = resolvePeriod(q.year, q.as_of);
+      const assessment = await buildAssessment(runtime, { period, region, by: q.by, weights });
+      if (q.format === 'json') return assessment;
+      const file = `assessment-${region.code}-${period.year}`;
+      if (q.format === 'csv') return sendDownload(reply, CSV_CONTENT_TYPE, `${file}.csv`, assessmentCsv(assessment));
+      return sendDownload(reply, XLSX_CONTENT_TYPE, `${file}.xlsx`, await assessmentXlsx(assessment));
+    },
+  );
+
+  app.get(
+    '/v1/reports/assessment/sample',
+    {
+      schema: {
+        tags: ['indicators'],
+        summary: '电话复核抽样 phone-verification sample: a reproducible draw of people per service, masked',
+        description: 'The same data and seed give the same people (ORDER BY cityHash64(person_key, seed)). Without a seed one is chosen and returned. format=csv: UTF-8 with BOM.',
+        querystring: z.object({
+          ...commonQuery,
+          service: z.string().optional().describe(`comma-separated, default all: ${SAMPLE_SERVICE_IDS.join(', ')}`),
+          size: z.coerce.number().int().min(1).max(500).default(20).describe('people per service'),
+          seed: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+          format: z.enum(['json', 'csv']).default('json'),
+        }),
+        response: {
+          200: { description: 'the sample, masked: JSON or CSV', content: { 'application/json': { schema: sampleSchema }, 'text/csv': { schema: csvBody } } },
+          400: errorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const services = parseServices(q.service);
+      const region = resolveRegion(reference, q.region);
+      const period = resolvePeriod(q.year, q.as_of);
+      const seed = q.seed ?? randomInt(2 ** 31);
+      const sample = await drawPhoneSample(runtime.store.client, reference, { period, region, services, size: q.size, seed });
+      if (q.format === 'json') return sample;
+      const file = `phone-sample-${region.code}-${period.year}-seed${seed}.csv`;
+      return sendDownload(reply, CSV_CONTENT_TYPE, file, phoneSampleCsv(sample));
+    },
+  );
+};

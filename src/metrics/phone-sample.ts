@@ -1,0 +1,186 @@
+// Phone-verification samples (DOMAIN.md: annual assessments sample ≥ 20 archives per service and
+// verify them by phone). The draw is ORDER BY cityHash64(person_key, seed): the same data and seed
+// give the same people, so a team can show how its sample was drawn. Only masked fields leave.
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Division } from '../reference/divisions.js';
+import type { ReferenceData } from '../reference/reference-data.js';
+import { queryRows } from '../store/clickhouse.js';
+import { toCsv } from './assessment.js';
+import { periodParams } from './evaluate.js';
+import type { EvaluationPeriod } from './evaluation-period.js';
+import { patientSubject, personSubject, type Subject } from './subjects.js';
+
+interface SampleFrame {
+  name_zh: string;
+  subject: Subject;
+  /** who may be drawn: a condition on the subject's columns (fixed text, never user input) */
+  eligible: string;
+  /** which events count as this service when showing the last service date */
+  service_events: string;
+}
+
+const program = (name: string): Pick<SampleFrame, 'subject' | 'eligible' | 'service_events'> => ({
+  subject: patientSubject,
+  // Under management in the year, as the management indicators' denominators.
+  eligible: `program = '${name}' AND under_management = 1`,
+  service_events: `type = 'followup.recorded' AND program = '${name}'`,
+});
+
+// Services defined by a population rather than an enrolment (elderly, child, maternal) sample the
+// people served in the year: it is the recorded service that the phone call verifies.
+export const SAMPLE_SERVICES = {
+  archive: {
+    name_zh: '居民健康档案管理',
+    subject: personSubject,
+    eligible: 'active_archive = 1',
+    service_events: "type IN ('health_check.recorded', 'followup.recorded', 'service.recorded')",
+  },
+  hypertension: { name_zh: '高血压患者健康管理', ...program('hypertension') },
+  diabetes: { name_zh: '2型糖尿病患者健康管理', ...program('diabetes') },
+  elderly: {
+    name_zh: '老年人健康管理',
+    subject: personSubject,
+    eligible: 'active_archive = 1 AND age_at_year_end >= 65 AND health_checks_in_year >= 1',
+    service_events: "type = 'health_check.recorded'",
+  },
+  child: {
+    name_zh: '0～6岁儿童健康管理',
+    subject: personSubject,
+    eligible: 'age_at_eval <= 6 AND child_followups_in_year >= 1',
+    service_events: "type = 'followup.recorded' AND program = 'child'",
+  },
+  maternal: {
+    name_zh: '孕产妇健康管理',
+    subject: personSubject,
+    eligible: 'first_prenatal_weeks_in_year IS NOT NULL OR postpartum_visits_in_year >= 1',
+    service_events: "type = 'followup.recorded' AND program = 'maternal'",
+  },
+  severe_mental_disorder: { name_zh: '严重精神障碍患者管理', ...program('severe_mental_disorder') },
+  tuberculosis: { name_zh: '肺结核患者健康管理', ...program('tuberculosis') },
+} as const satisfies Record<string, SampleFrame>;
+
+export type SampleService = keyof typeof SAMPLE_SERVICES;
+export const SAMPLE_SERVICE_IDS = Object.keys(SAMPLE_SERVICES) as SampleService[];
+
+const ORDER = '(occurred_at, institution_code, event_id)';
+
+/** The draw for one service; `ev` (the event log as of the evaluation date) comes from the subject's CTEs. */
+export function sampleSql(service: SampleService): string {
+  const frame: SampleFrame = SAMPLE_SERVICES[service];
+  return `${frame.subject.sql},
+picked AS (
+  SELECT person_key, division_code, institution_code, count() OVER () AS eligible,
+    cityHash64(person_key, {seed:UInt64}) AS draw
+  FROM subject
+  WHERE startsWith(division_code, {region:String}) AND ifNull(${frame.eligible}, 0)
+  ORDER BY draw, person_key
+  LIMIT {size:UInt32}
+),
+details AS (
+  SELECT person_key,
+    argMaxIf(id_masked, ${ORDER}, id_masked != '') AS latest_id_masked,
+    argMaxIf(name_masked, ${ORDER}, name_masked != '') AS latest_name_masked,
+    argMaxIf(sex, ${ORDER}, sex IS NOT NULL) AS latest_sex,
+    argMaxIf(birth_date, ${ORDER}, birth_date IS NOT NULL) AS latest_birth_date,
+    argMaxIf(archive_no, ${ORDER}, archive_no != '') AS latest_archive_no,
+    maxIf(event_date, ${frame.service_events}) AS last_service_on
+  FROM ev
+  WHERE person_key IN (SELECT person_key FROM picked)
+  GROUP BY person_key
+)
+SELECT p.eligible AS eligible, d.latest_id_masked AS id_masked, d.latest_name_masked AS name_masked, d.latest_sex AS sex,
+  age('year', d.latest_birth_date, {eval_date:Date32}) AS age,
+  p.division_code AS community_code, p.institution_code AS institution_code, d.latest_archive_no AS archive_no,
+  toString(d.last_service_on) AS last_service_on
+FROM picked AS p
+LEFT JOIN details AS d ON d.person_key = p.person_key
+ORDER BY p.draw, p.person_key`;
+}
+
+export interface SampleRow {
+  id_masked: string;
+  name_masked: string;
+  sex: number | null;
+  age: number | null;
+  community_code: string;
+  community_name: string;
+  institution_code: string;
+  institution_name: string;
+  archive_no: string;
+  last_service_on: string | null;
+}
+
+export interface PhoneSample {
+  period: { year: number; evaluation_date: string; as_of: string | null };
+  region: { code: string; name: string; level: string };
+  seed: number;
+  size: number;
+  services: { service: SampleService; name_zh: string; eligible: number; rows: SampleRow[] }[];
+}
+
+interface DrawnRow {
+  eligible: string;
+  id_masked: string | null;
+  name_masked: string | null;
+  sex: number | null;
+  age: number | null;
+  community_code: string;
+  institution_code: string;
+  archive_no: string | null;
+  last_service_on: string | null;
+}
+
+export async function drawPhoneSample(
+  client: ClickHouseClient,
+  reference: ReferenceData,
+  options: { period: EvaluationPeriod; region: Division; services: readonly SampleService[]; size: number; seed: number },
+): Promise<PhoneSample> {
+  const { period, region, size, seed } = options;
+  const services: PhoneSample['services'] = [];
+  for (const service of options.services) {
+    const drawn = await queryRows<DrawnRow>(client, sampleSql(service), { ...periodParams(period, region.code), seed: String(seed), size });
+    services.push({
+      service,
+      name_zh: SAMPLE_SERVICES[service].name_zh,
+      eligible: Number(drawn[0]?.eligible ?? 0),
+      // Fields are picked one by one at this boundary: nothing else the query returns can leak.
+      rows: drawn.map((r) => ({
+        id_masked: r.id_masked ?? '',
+        name_masked: r.name_masked ?? '',
+        sex: r.sex === null ? null : Number(r.sex),
+        age: r.age === null ? null : Number(r.age),
+        community_code: r.community_code,
+        community_name: reference.divisions.get(r.community_code)?.name ?? '',
+        institution_code: r.institution_code,
+        institution_name: reference.institutions.get(r.institution_code)?.name ?? '',
+        archive_no: r.archive_no ?? '',
+        last_service_on: r.last_service_on || null,
+      })),
+    });
+  }
+  return {
+    period: { year: period.year, evaluation_date: period.evalDate, as_of: period.asOf },
+    region: { code: region.code, name: region.name, level: region.level },
+    seed,
+    size,
+    services,
+  };
+}
+
+const SEX_LABELS: Record<number, string> = { 0: '未知', 1: '男', 2: '女', 9: '未说明' };
+
+export const SAMPLE_HEADER = ['服务', '身份证号(脱敏)', '姓名(脱敏)', '性别', '年龄', '社区代码', '社区名称', '机构代码', '机构名称', '档案编号', '最近服务日期'] as const;
+
+export function phoneSampleCsv(sample: PhoneSample): string {
+  return toCsv(
+    SAMPLE_HEADER,
+    sample.services.flatMap((s) =>
+      s.rows.map((r) => [
+        s.name_zh, r.id_masked, r.name_masked, r.sex === null ? '' : (SEX_LABELS[r.sex] ?? String(r.sex)), r.age,
+        r.community_code, r.community_name, r.institution_code, r.institution_name,
+        // Excel turns a bare 17-digit number into 5.00104E+16 and drops digits; ="…" keeps it text.
+        r.archive_no === '' ? '' : `="${r.archive_no}"`, r.last_service_on,
+      ]),
+    ),
+  );
+}
