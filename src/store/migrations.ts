@@ -77,6 +77,25 @@ export const MIGRATIONS: readonly Migration[] = [
       ORDER BY (year, division_code, group)`,
     ],
   },
+  {
+    version: 2,
+    name: 'indicator snapshots',
+    statements: [
+      // Numerator and denominator, never the rate: ratios are not additive. A re-run of a night
+      // replaces its rows (same key, later taken_at).
+      `CREATE TABLE IF NOT EXISTS indicator_snapshots (
+        snapshot_date Date,
+        indicator LowCardinality(String),
+        year UInt16,
+        level LowCardinality(String),
+        code String,
+        numerator UInt64,
+        denominator UInt64,
+        taken_at DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree(taken_at)
+      ORDER BY (indicator, year, level, code, snapshot_date)`,
+    ],
+  },
 ];
 
 export async function appliedVersions(client: ClickHouseClient): Promise<number[]> {
