@@ -1,12 +1,16 @@
 // Shared request and response schemas (zod): they validate, serialise and document (OpenAPI).
 import { z } from 'zod';
+import { normaliseDate } from '../transform/dates.js';
 
 export const errorResponse = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) }),
 });
 
 export const yearParam = z.coerce.number().int().min(2000).max(2100);
-export const dateParam = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+export const dateParam = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
+  .refine((d) => normaliseDate(d) === d, 'not a calendar date between 1900 and 2200');
 export const regionParam = z.string().regex(/^\d{6}(\d{3}(\d{3})?)?$/, 'a 6-, 9- or 12-digit division code');
 export const byParam = z.enum(['street', 'community', 'institution']);
 export const pageParam = z.coerce.number().int().min(1).default(1);

@@ -5,6 +5,14 @@ import type { ReceivedEvent } from './pipeline.js';
 
 export type SourceOf = (position: number) => string;
 
+/**
+ * V8's JSON.parse messages quote the offending text, which may be personal: keep the position only.
+ */
+export function jsonErrorMessage(error: unknown): string {
+  const position = /position (\d+)/.exec(String((error as Error)?.message ?? ''));
+  return position ? `not valid JSON (at character ${position[1]})` : 'not valid JSON';
+}
+
 /** Lines of NDJSON; blank lines are skipped, a line that is not JSON becomes an unparsable event. */
 export function eventsFromNdjson(text: string, sourceOf: SourceOf, firstLine = 1): ReceivedEvent[] {
   const events: ReceivedEvent[] = [];
@@ -16,7 +24,7 @@ export function eventsFromNdjson(text: string, sourceOf: SourceOf, firstLine = 1
     try {
       events.push({ kind: 'parsed', value: JSON.parse(trimmed), source });
     } catch (error) {
-      events.push({ kind: 'unparsable', text: trimmed, error: `not JSON: ${(error as Error).message}`, source });
+      events.push({ kind: 'unparsable', text: trimmed, error: jsonErrorMessage(error), source });
     }
   });
   return events;
@@ -28,7 +36,7 @@ export function eventsFromJsonText(text: string, sourceOf: SourceOf): ReceivedEv
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return [{ kind: 'unparsable', text, error: `not JSON: ${(error as Error).message}`, source: sourceOf(0) }];
+    return [{ kind: 'unparsable', text, error: jsonErrorMessage(error), source: sourceOf(0) }];
   }
   const list = Array.isArray(value) ? value : [value];
   return list.map((v, i) => ({ kind: 'parsed', value: v, source: sourceOf(i) }));

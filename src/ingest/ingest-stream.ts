@@ -21,6 +21,8 @@ export async function ingestBatches(
     const outcome = normaliseBatch(batch, deps, Date.now());
     await storing;
     storing = storeOutcome(outcome, deps);
+    // Observed now, rethrown by the `await storing` of the next round (or after the loop).
+    storing.catch(() => {});
     totals.accepted += outcome.rows.length;
     totals.rejected += outcome.rejected.length;
     for (const r of outcome.rejected) {

@@ -35,7 +35,13 @@ export async function startKafkaMode(runtime: Runtime, options: { consume: boole
   let worker: KafkaWorker | undefined;
   if (options.consume) {
     worker = new KafkaWorker(runtime.pipeline, bus, { topic: kafka.topic, dlqTopic: kafka.dlqTopic, group: kafka.group, ...(options.log ? { log: options.log } : {}) }, metrics);
-    await worker.start();
+    try {
+      await worker.start();
+    } catch (error) {
+      await worker.stop().catch(() => {});
+      await producer.close().catch(() => {});
+      throw error;
+    }
   }
   return {
     bus,

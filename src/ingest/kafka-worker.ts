@@ -4,8 +4,10 @@
 import type { BatchControl, BusBatch, BusConsumer, BusMessage, BusProducer, EventBus } from '../kafka/bus.js';
 import { KAFKA_DEFAULTS } from '../kafka/defaults.js';
 import type { IngestMetrics } from './ingest-metrics.js';
-import { ingestBatch, type PipelineDeps, type ReceivedEvent } from './pipeline.js';
-import { retryWhileRetriable } from './retry.js';
+import { jsonErrorMessage } from './event-text.js';
+import { type BatchOutcome, ingestBatch, type PipelineDeps, type ReceivedEvent, storeOutcome } from './pipeline.js';
+import { isRetriableStoreError, retryWhileRetriable } from './retry.js';
+import { redactEvent, unparsableSummary } from '../transform/redact.js';
 
 export interface KafkaWorkerOptions {
   topic: string;
@@ -21,7 +23,7 @@ export function receivedFromMessage(message: BusMessage, source: string): Receiv
   try {
     return { kind: 'parsed', value: JSON.parse(text), source };
   } catch (error) {
-    return { kind: 'unparsable', text, error: `not JSON: ${(error as Error).message}`, source };
+    return { kind: 'unparsable', text, error: jsonErrorMessage(error), source };
   }
 }
 
@@ -58,7 +60,7 @@ export class KafkaWorker {
     const events = batch.messages.map((m) => receivedFromMessage(m, `${batch.topic}:${batch.partition}:${m.offset}`));
     await control.heartbeat();
     const written = await retryWhileRetriable(
-      () => ingestBatch(events, this.deps, { dedupToken: batchToken(batch) }),
+      () => this.ingestOrSetAside(events, batch),
       {
         shouldGiveUp: () => !control.isRunning() || control.isStale(),
         keepAlive: () => control.heartbeat(),
@@ -90,6 +92,37 @@ export class KafkaWorker {
     const last = batch.messages[batch.messages.length - 1]!.offset;
     await control.commit((BigInt(last) + 1n).toString());
     this.metrics.recordBatch(outcome.rows.length, outcome.rejected.map((r) => r.reasons.map((x) => x.code)), (Date.now() - started) / 1000);
+  }
+
+  /**
+   * Stores the batch; if the store refuses it for good (an error no retry can fix, say a value
+   * the engine cannot parse), every message of the batch is stored as a rejected event with the
+   * reason and goes to the dead-letter topic, so the partition moves on and nothing is lost.
+   */
+  private async ingestOrSetAside(events: ReceivedEvent[], batch: BusBatch): Promise<BatchOutcome> {
+    try {
+      return await ingestBatch(events, this.deps, { dedupToken: batchToken(batch) });
+    } catch (error) {
+      if (isRetriableStoreError(error)) throw error;
+      const code = String((error as { code?: unknown }).code ?? (error as Error).name);
+      this.options.log?.(`store refused batch ${batchToken(batch)} (${code}); setting its ${events.length} messages aside as rejections`);
+      const receivedAt = Date.now();
+      const setAside: BatchOutcome = {
+        rows: [],
+        rejected: events.map((e, index) => ({
+          index,
+          received_at: receivedAt,
+          source: e.source,
+          institution_code: '',
+          event_id: '',
+          type: '',
+          reasons: [{ path: '(batch)', code: 'store_refused', message: `the store refused the batch (${code}); re-submit once fixed` }],
+          raw_masked: e.kind === 'parsed' ? redactEvent(e.value) : unparsableSummary(e.text),
+        })),
+      };
+      await storeOutcome(setAside, this.deps, `${batchToken(batch)}:aside`);
+      return setAside;
+    }
   }
 
   /** Graceful stop: the batch in hand finishes or is abandoned uncommitted, then connections close. */

@@ -5,7 +5,7 @@ import type { ReferenceData } from '../reference/reference-data.js';
 import { insertEvents, insertRejections } from '../store/event-writer.js';
 import type { EventRow, Reason, RejectedEvent } from '../transform/event-row.js';
 import { normaliseEvent } from '../transform/normalise-event.js';
-import { redactEvent, redactFreeText } from '../transform/redact.js';
+import { redactEvent, unparsableSummary } from '../transform/redact.js';
 
 /** An event as received: parsed JSON, or the text that failed to parse. */
 export type ReceivedEvent =
@@ -53,7 +53,7 @@ export function normaliseBatch(events: readonly ReceivedEvent[], deps: Pick<Pipe
       event_id: field(value, 'event_id'),
       type: field(value, 'type'),
       reasons,
-      raw_masked: event.kind === 'parsed' ? redactEvent(event.value) : redactFreeText(event.text.slice(0, 4096)),
+      raw_masked: event.kind === 'parsed' ? redactEvent(event.value) : unparsableSummary(event.text),
     });
   });
   return outcome;

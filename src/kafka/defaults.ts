@@ -16,5 +16,6 @@ export const KAFKA_DEFAULTS = {
   storeRetryBaseMs: 250,
   storeRetryMaxMs: 30_000,
   topicConfig: { 'retention.ms': String(14 * 24 * 3600 * 1000), 'max.message.bytes': String(4 * 1024 * 1024) },
-  dlqConfig: { 'retention.ms': String(90 * 24 * 3600 * 1000) },
+  // The dead-letter topic must take any message the event topic took.
+  dlqConfig: { 'retention.ms': String(90 * 24 * 3600 * 1000), 'max.message.bytes': String(4 * 1024 * 1024) },
 } as const;

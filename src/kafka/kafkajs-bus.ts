@@ -118,7 +118,8 @@ export function kafkajsBus(connection: KafkaConnection): EventBus {
   const kafka = new Kafka({
     clientId: connection.clientId ?? 'hap',
     brokers: [...connection.brokers],
-    logLevel: logLevel.NOTHING,
+    // Errors only: a consumer stuck on a batch must be visible in the logs.
+    logLevel: logLevel.ERROR,
     retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
     ...(connection.ssl ? { ssl: true } : {}),
     ...(connection.sasl ? { sasl: connection.sasl as never } : {}),

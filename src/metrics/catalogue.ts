@@ -100,6 +100,8 @@ const declarations: unknown[] = [
           any: [
             { all: [{ column: 'age_at_latest_followup', op: '<', param: 'elderly_age' }, { column: 'latest_sbp', op: '<', param: 'sbp_limit' }] },
             { all: [{ column: 'age_at_latest_followup', op: '>=', param: 'elderly_age' }, { column: 'latest_sbp', op: '<', param: 'sbp_limit_elderly' }] },
+            // Age unknown (no birth date): the stricter limit applies.
+            { all: [{ column: 'age_at_latest_followup', op: 'is_null' }, { column: 'latest_sbp', op: '<', param: 'sbp_limit' }] },
           ],
         },
       ],

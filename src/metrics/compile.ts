@@ -1,6 +1,6 @@
 // The one compiler: a declaration → ClickHouse SQL over its subject, numerator and denominator
 // counted in one scan, every value a bound parameter. The rate is computed after aggregation.
-import { GROUP_EXPRESSIONS, type GroupLevel, PERIOD_PARAMETERS, SUBJECTS, type SubjectColumn } from './subjects.js';
+import { GROUP_EXPRESSIONS, type GroupLevel, inRegion, PERIOD_PARAMETERS, SUBJECTS, type SubjectColumn } from './subjects.js';
 import type { Comparison, Filter, Indicator } from './indicator-schema.js';
 
 export interface CompiledQuery {
@@ -79,7 +79,7 @@ SELECT ${GROUP_EXPRESSIONS[by]} AS group_key,
   countIf(ifNull(${numerator}, 0)) AS numerator,
   countIf(ifNull(${denominator}, 0)) AS denominator
 FROM subject
-WHERE startsWith(division_code, {region:String}) AND ifNull(${where}, 0)
+WHERE ${inRegion()} AND ifNull(${where}, 0)
 GROUP BY group_key
 ORDER BY group_key`;
   return { sql, params: filters.params };

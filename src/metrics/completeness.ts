@@ -7,7 +7,7 @@ import { queryRows } from '../store/clickhouse.js';
 import { fieldBit } from '../transform/archive-fields.js';
 import type { EvaluationPeriod } from './evaluation-period.js';
 import { groupsOf, periodParams } from './evaluate.js';
-import { GROUP_EXPRESSIONS, type GroupLevel, personSubject } from './subjects.js';
+import { GROUP_EXPRESSIONS, type GroupLevel, inRegion, personSubject } from './subjects.js';
 
 export const FIELD_LABELS: Record<string, string> = {
   name: '姓名', sex: '性别', birth_date: '出生日期', id_number: '身份证号', phone: '本人电话', contact_name: '联系人姓名',
@@ -43,7 +43,7 @@ export async function completeness(
 ): Promise<{ rows: CompletenessRow[]; total: CompletenessRow }> {
   const group = GROUP_EXPRESSIONS[options.by];
   const params = periodParams(options.period, options.region.code);
-  const where = 'startsWith(division_code, {region:String}) AND active_archive = 1';
+  const where = `${inRegion()} AND active_archive = 1`;
   const perField = await queryRows<{ group_key: string; field: string; required: string; missing: string }>(
     client,
     `${personSubject.sql}

@@ -48,6 +48,7 @@ export function periodParams(period: EvaluationPeriod, region: string): Record<s
     basic_mask: fieldMask(BASIC_FIELDS),
     child_mask: fieldMask(CHILD_BASIC_FIELDS),
     region,
+    include_unlocated: region.length === 6 ? 1 : 0,
   };
 }
 

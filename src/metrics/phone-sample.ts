@@ -8,7 +8,7 @@ import { queryRows } from '../store/clickhouse.js';
 import { toCsv } from './assessment.js';
 import { periodParams } from './evaluate.js';
 import type { EvaluationPeriod } from './evaluation-period.js';
-import { patientSubject, personSubject, type Subject } from './subjects.js';
+import { inRegion, patientSubject, personSubject, type Subject } from './subjects.js';
 
 interface SampleFrame {
   name_zh: string;
@@ -72,7 +72,7 @@ picked AS (
   SELECT person_key, division_code, institution_code, count() OVER () AS eligible,
     cityHash64(person_key, {seed:UInt64}) AS draw
   FROM subject
-  WHERE startsWith(division_code, {region:String}) AND ifNull(${frame.eligible}, 0)
+  WHERE ${inRegion()} AND ifNull(${frame.eligible}, 0)
   ORDER BY draw, person_key
   LIMIT {size:UInt32}
 ),
@@ -179,7 +179,7 @@ export function phoneSampleCsv(sample: PhoneSample): string {
         s.name_zh, r.id_masked, r.name_masked, r.sex === null ? '' : (SEX_LABELS[r.sex] ?? String(r.sex)), r.age,
         r.community_code, r.community_name, r.institution_code, r.institution_name,
         // Excel turns a bare 17-digit number into 5.00104E+16 and drops digits; ="…" keeps it text.
-        r.archive_no === '' ? '' : `="${r.archive_no}"`, r.last_service_on,
+        /^\d{17}$/.test(r.archive_no) ? `="${r.archive_no}"` : r.archive_no, r.last_service_on,
       ]),
     ),
   );

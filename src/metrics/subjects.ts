@@ -43,7 +43,9 @@ const EVENTS_AS_OF = `ev AS (
 const PERSON_BASE = `person_base AS (
   SELECT person_key,
     argMaxIf(division_code, ${ORDER}, division_code != '') AS division_code,
-    argMaxIf(institution_code, ${ORDER}, type IN ('archive.created', 'archive.updated')) AS archive_institution,
+    argMaxIf(institution_code, ${ORDER}, type IN ('archive.created', 'archive.updated')) AS archiving_institution,
+    -- Without an archive record, the institution that served the person last.
+    if(archiving_institution != '', archiving_institution, argMax(institution_code, ${ORDER})) AS archive_institution,
     argMaxIf(birth_date, ${ORDER}, birth_date IS NOT NULL) AS birth_date,
     minIf(event_date, type = 'archive.terminated' AND kind = 'death') AS death_date,
     countIf(type IN ${DYNAMIC_TYPES} AND event_date > addMonths({eval_date:Date32}, -12)) AS dynamic_records_12m,
@@ -138,7 +140,8 @@ const PATIENT_PROGRAM = `patient_program AS (
     countIf(type = 'followup.recorded' AND event_date >= {year_start:Date32}) AS followups_in_year,
     countIf(type = 'followup.recorded' AND event_date >= {year_start:Date32} AND method IN ('clinic', 'home')) AS face_to_face_followups_in_year,
     maxIf(event_date, type = 'followup.recorded') AS last_followup_on,
-    argMaxIf(next_followup_on, (event_date, ${ORDER}), type = 'followup.recorded') AS next_followup_given,
+    -- In a tuple, so that a latest follow-up without a next date is not skipped for an older one's.
+    tupleElement(argMaxIf(tuple(next_followup_on), (event_date, ${ORDER}), type = 'followup.recorded'), 1) AS next_followup_given,
     -- A tuple keeps NULL measurements of the latest follow-up (argMax alone would skip them).
     argMaxIf((bp_systolic, bp_diastolic, fasting_glucose, condition, event_date),
              (event_date, ${ORDER}), type = 'followup.recorded' AND event_date >= {year_start:Date32}) AS latest
@@ -159,7 +162,7 @@ subject AS (
     -- Under management in the year: enrolled, not exited before the year, archive active at its start or created in it.
     toUInt8(p.enrolled_on IS NOT NULL
       AND (p.exited_on IS NULL OR p.exited_on < p.enrolled_on OR p.exited_on >= {year_start:Date32})
-      AND (a.active_at_year_start OR a.created_in_year)) AS under_management,
+      AND ((a.active_at_year_start AND ifNull(b.death_date > {year_start:Date32}, 1)) OR a.created_in_year)) AS under_management,
     toUInt8(ifNull(p.enrolled_on >= {year_start:Date32}, 0)) AS enrolled_in_year,
     -- Managed on the evaluation date: enrolled, not exited since, alive with an open archive.
     toUInt8(p.enrolled_on IS NOT NULL AND (p.exited_on IS NULL OR p.exited_on < p.enrolled_on)
@@ -198,6 +201,14 @@ subject AS (
 
 export const SUBJECTS = { person: personSubject, patient: patientSubject } as const;
 export type SubjectId = keyof typeof SUBJECTS;
+
+/**
+ * Inside the region: a person's latest residence lies in it; people with no residence on record
+ * (only services, no archive form) count in the county total, in a group of their own.
+ */
+export function inRegion(column = 'division_code'): string {
+  return `(startsWith(${column}, {region:String}) OR (${column} = '' AND {include_unlocated:UInt8} = 1))`;
+}
 
 /** Group-by levels: identifiers come from here only. */
 export const GROUP_EXPRESSIONS = {

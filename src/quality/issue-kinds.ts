@@ -40,11 +40,12 @@ export const ISSUE_KINDS: readonly IssueKind[] = [
   warningKind('archive_no_not_residence', '档案编号与现住址不符', "archive number not of the person's community", 'archive_no_not_residence', "concat('档案编号前12位与现住址 ', division_code, ' 不符')"),
   {
     kind: 'future_dated',
-    label_zh: '服务日期在未来',
+    label_zh: '服务日期晚于上报日期',
     label_en: 'record dated in the future',
-    // From all received events: the indicators' event log stops at the evaluation date.
-    sql: `SELECT person_key, institution_code, division_code, archive_no, concat('服务日期晚于评估日期 (', type, ' ', event_id, ')') AS detail, event_date AS on_date
-      FROM ev_all WHERE event_date > {eval_date:Date32}`,
+    // Dated after the day it was received (the warning set at ingest), from all received events:
+    // the indicators' event log stops at the evaluation date and would hide them.
+    sql: `SELECT person_key, institution_code, division_code, archive_no, concat('服务日期晚于接收日期 (', type, ' ', event_id, ')') AS detail, event_date AS on_date
+      FROM ev_all WHERE has(warnings, 'future_dated')`,
   },
   {
     kind: 'service_after_death',

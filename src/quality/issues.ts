@@ -4,7 +4,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { FIELD_LABELS } from '../metrics/completeness.js';
 import type { EvaluationPeriod } from '../metrics/evaluation-period.js';
 import { periodParams } from '../metrics/evaluate.js';
-import { personSubject } from '../metrics/subjects.js';
+import { inRegion, personSubject } from '../metrics/subjects.js';
 import type { Division } from '../reference/divisions.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { queryRows } from '../store/clickhouse.js';
@@ -55,7 +55,7 @@ located AS (
 listed AS (
   SELECT l.*, p.id_masked AS id_masked, p.name_masked AS name_masked
   FROM located AS l LEFT JOIN people AS p ON p.person_key = l.person_key
-  WHERE (if(l.person_key = '', has({region_institutions:Array(String)}, l.institution_code), startsWith(l.division_code, {region:String})))
+  WHERE (if(l.person_key = '', has({region_institutions:Array(String)}, l.institution_code), ${inRegion('l.division_code')}))
     AND (empty({institution:String}) OR l.institution_code = {institution:String})
 )`;
 }

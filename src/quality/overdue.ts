@@ -4,7 +4,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { EvaluationPeriod } from '../metrics/evaluation-period.js';
 import { periodParams } from '../metrics/evaluate.js';
-import { patientSubject } from '../metrics/subjects.js';
+import { inRegion, patientSubject } from '../metrics/subjects.js';
 import type { Division } from '../reference/divisions.js';
 import { queryRows } from '../store/clickhouse.js';
 import { MASKED_PEOPLE } from './masked-people.js';
@@ -47,7 +47,7 @@ due AS (
   SELECT s.*, coalesce(s.next_followup_given,
     addDays(coalesce(s.last_followup_on, s.enrolled_on), {cadence:Array(UInt16)}[indexOf({programs:Array(String)}, s.program)])) AS due_on
   FROM subject AS s
-  WHERE has({programs:Array(String)}, s.program) AND s.managed_now = 1 AND startsWith(s.division_code, {region:String})
+  WHERE has({programs:Array(String)}, s.program) AND s.managed_now = 1 AND ${inRegion('s.division_code')}
 ),
 overdue AS (
   SELECT d.program AS program, p.id_masked AS id_masked, p.name_masked AS name_masked, d.institution_code AS institution_code,

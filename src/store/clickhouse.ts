@@ -19,7 +19,6 @@ function settings(maxMemoryBytes: number): ClickHouseSettings {
     // 64-bit integers come back as strings in JSON formats; say so explicitly, parse at the boundary.
     output_format_json_quote_64bit_integers: 1,
     max_memory_usage: String(maxMemoryBytes),
-    date_time_input_format: 'best_effort',
     // FINAL on ReplacingMergeTree reads stays per-partition.
     do_not_merge_across_partitions_select_final: 1,
   };

@@ -28,15 +28,24 @@ export function tsvText(value: string): string {
 
 const nullable = (value: string | number | null): string => (value === null ? '\\N' : typeof value === 'number' ? String(value) : tsvText(value));
 
-/** A DateTime64(3) as Unix seconds with milliseconds: no calendar formatting on the hot path. */
-const unixSeconds = (ms: number) => (ms / 1000).toFixed(3);
+// Timestamps as DateTime64 text: a Unix-seconds number is misread for instants before 1973.
+// A batch shares its receipt time, so that text is formatted once per batch.
+let lastReceived = Number.NaN;
+let lastReceivedText = '';
+function receivedText(ms: number): string {
+  if (ms !== lastReceived) {
+    lastReceived = ms;
+    lastReceivedText = toDateTime64(ms);
+  }
+  return lastReceivedText;
+}
 
 /** One row as a TabSeparated line in EVENT_COLUMNS order. */
 export function eventTsvLine(r: EventRow): string {
   // Arrays in TSV are read as quoted literals (Values escaping), not TSV-escaped text.
   const warnings = r.warnings.length === 0 ? '[]' : `[${r.warnings.map((w) => `'${w.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(',')}]`;
   return [
-    tsvText(r.institution_code), tsvText(r.event_id), r.type, unixSeconds(r.occurred_at), unixSeconds(r.received_at), r.person_key,
+    tsvText(r.institution_code), tsvText(r.event_id), r.type, toDateTime64(r.occurred_at), receivedText(r.received_at), r.person_key,
     r.id_type, tsvText(r.id_masked), tsvText(r.name_masked), nullable(r.sex), nullable(r.birth_date), tsvText(r.archive_no),
     nullable(r.event_date), r.medium, tsvText(r.division_code), r.program, r.method, tsvText(r.kind), r.visit_kind,
     nullable(r.bp_systolic), nullable(r.bp_diastolic), nullable(r.fasting_glucose), r.classification, r.condition,

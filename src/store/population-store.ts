@@ -9,15 +9,23 @@ export interface PopulationRow {
   count: number;
 }
 
-/** Replaces the figures of a year with these rows (PUT semantics). */
+/**
+ * Replaces the figures of a year with these rows (PUT semantics). The new rows go in first and
+ * only then are the older ones deleted, so a reader never sees the year without figures and a
+ * failed insert leaves the old figures in place.
+ */
 export async function replacePopulation(client: ClickHouseClient, year: number, rows: readonly PopulationRow[]): Promise<void> {
-  await client.command({ query: 'DELETE FROM population WHERE year = {year:UInt16}', query_params: { year } });
-  if (rows.length === 0) return;
   const updatedAt = toDateTime64(Date.now());
-  await client.insert({
-    table: 'population',
-    values: rows.map((r) => ({ year, division_code: r.division_code, group: r.group, count: r.count, updated_at: updatedAt })),
-    format: 'JSONEachRow',
+  if (rows.length > 0) {
+    await client.insert({
+      table: 'population',
+      values: rows.map((r) => ({ year, division_code: r.division_code, group: r.group, count: r.count, updated_at: updatedAt })),
+      format: 'JSONEachRow',
+    });
+  }
+  await client.command({
+    query: "DELETE FROM population WHERE year = {year:UInt16} AND updated_at < {updated_at:DateTime64(3, 'UTC')}",
+    query_params: { year, updated_at: updatedAt },
   });
 }
 

@@ -20,10 +20,13 @@ function canonicalDate(text: string): string | undefined {
   const d = Number(text.slice(8, 10));
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   const days = m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1];
-  return y >= 1850 && y <= 2200 && days !== undefined && d >= 1 && d <= days ? text : undefined;
+  return y >= 1900 && y <= 2200 && days !== undefined && d >= 1 && d <= days ? text : undefined;
 }
 
-/** `YYYY-MM-DD`, `YYYY/MM/DD` or `YYYYMMDD` → `YYYY-MM-DD`, or undefined when it is no real date. */
+/**
+ * `YYYY-MM-DD`, `YYYY/MM/DD` or `YYYYMMDD` → `YYYY-MM-DD`, or undefined when it is no real date.
+ * Years 1900–2200: the store's Date32 starts in 1900 and would silently clamp anything earlier.
+ */
 export function normaliseDate(raw: string): string | undefined {
   const fast = canonicalDate(raw);
   if (fast) return fast;
@@ -33,7 +36,7 @@ export function normaliseDate(raw: string): string | undefined {
     if (!m) continue;
     const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
     const date = new Date(Date.UTC(y, mo - 1, d));
-    if (y < 1850 || y > 2200 || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
+    if (y < 1900 || y > 2200 || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
     return `${m[1]}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
   }
   return undefined;

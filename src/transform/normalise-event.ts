@@ -8,6 +8,7 @@ import type { EventRow, Reason } from './event-row.js';
 import { archiveEventSchema, type ParsedEvent } from './event-schema.js';
 import { normaliseOtherId, normaliseResidentId } from './id-number.js';
 import { maskIdNumber, maskName } from './masking.js';
+import { redactFreeText } from './redact.js';
 import { personKey } from './pseudonym.js';
 
 export interface NormaliseContext {
@@ -259,6 +260,8 @@ function fillArchiveFields(
 function checkArchiveNo(row: EventRow, ctx: NormaliseContext, warn: (code: string) => void): void {
   if (!/^\d{17}$/.test(row.archive_no)) {
     warn('archive_no_malformed');
+    // Whatever was typed here (an ID number in the wrong box, a phone) is stored masked.
+    row.archive_no = redactFreeText(row.archive_no);
     return;
   }
   const prefix = row.archive_no.slice(0, 12);

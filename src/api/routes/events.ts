@@ -46,7 +46,14 @@ export const eventRoutes: FastifyPluginAsyncZod<{ acceptEvents: AcceptEvents; bo
       if (typeof body !== 'string') throw new ApiError('invalid_body', 'send events as a JSON array, NDJSON or CSV');
       const sourceOf = (i: number) => `http:${request.id}#${i}`;
       const contentType = String(request.headers['content-type'] ?? '');
-      const events = contentType.startsWith('text/csv') ? eventsFromCsv(body, sourceOf) : eventsFromText(body, sourceOf);
+      let events: ReceivedEvent[];
+      try {
+        events = contentType.startsWith('text/csv') ? eventsFromCsv(body, sourceOf) : eventsFromText(body, sourceOf);
+      } catch (error) {
+        // Only CSV can fail as a whole (JSON lines fail one by one): say where.
+        const line = (error as { lines?: number }).lines;
+        throw new ApiError('invalid_body', `CSV cannot be read${line ? ` at line ${line}` : ''}: ${(error as Error).message.split(':')[0]}`, line ? { line } : {});
+      }
       if (events.length === 0) throw new ApiError('invalid_body', 'the body holds no event');
       return reply.code(202).send(await acceptEvents(events));
     },

@@ -1,5 +1,6 @@
 // `hap ingest`: a Kafka consumer worker. Several share the partitions of one group when the
-// store is a ClickHouse server; status and metrics on HAP_INGEST_PORT.
+// store is a ClickHouse server. Each also answers the API (status, metrics, reads) on
+// HAP_INGEST_PORT; scheduled jobs run only in `hap serve`.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/config.js';
 import { openRuntime } from '../../runtime.js';
@@ -14,7 +15,7 @@ export async function ingestCommand(args: string[]): Promise<number> {
   }
   const runtime = await openRuntime(config);
   try {
-    await serveRuntime(runtime, { consume: true, port: values.port ? Number(values.port) : config.ingestPort });
+    await serveRuntime(runtime, { consume: true, jobs: false, port: values.port ? Number(values.port) : config.ingestPort });
     return 0;
   } finally {
     await runtime.close();

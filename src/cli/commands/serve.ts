@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { buildApp } from '../../api/app.js';
 import { loadConfig } from '../../config/config.js';
 import { type KafkaMode, startKafkaMode } from '../../ingest/kafka-mode.js';
-import { startScheduledJobs } from '../../jobs/scheduler.js';
+import { type Scheduler, startScheduledJobs } from '../../jobs/scheduler.js';
 import { openRuntime, type Runtime } from '../../runtime.js';
 
 /** Resolves on SIGINT/SIGTERM, or rejects when the Kafka consumer has crashed for good. */
@@ -19,13 +19,17 @@ function untilStopped(kafka?: KafkaMode): Promise<void> {
  * Serves the API until stopped; in Kafka mode also consumes when `consume` (always with the
  * embedded store: chDB binds one data directory per process). Closes server, worker, store in order.
  */
-export async function serveRuntime(runtime: Runtime, options: { port?: number; consume?: boolean } = {}): Promise<void> {
+export async function serveRuntime(runtime: Runtime, options: { port?: number; consume?: boolean; jobs?: boolean } = {}): Promise<void> {
   const kafka = runtime.config.kafka
     ? await startKafkaMode(runtime, { consume: options.consume ?? runtime.store.mode === 'embedded', log: (m) => console.error(m) })
     : undefined;
-  const app = await buildApp(runtime, { logger: true, ...(kafka ? { acceptEvents: kafka.acceptEvents, kafkaReady: kafka.kafkaReady, ingest: kafka.ingest } : {}) });
-  const jobs = startScheduledJobs(runtime, (m) => app.log.info(m));
+  let jobs: Scheduler | undefined;
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {
+    app = await buildApp(runtime, { logger: true, ...(kafka ? { acceptEvents: kafka.acceptEvents, kafkaReady: kafka.kafkaReady, ingest: kafka.ingest } : {}) });
+    const log = app.log;
+    // Scheduled jobs run in the serving process only (`hap ingest` workers would repeat them).
+    if (options.jobs ?? true) jobs = startScheduledJobs(runtime, (m) => log.info(m));
     await app.listen({ host: runtime.config.host, port: options.port ?? runtime.config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : runtime.config.port;
@@ -33,8 +37,8 @@ export async function serveRuntime(runtime: Runtime, options: { port?: number; c
     console.log(`serving on http://${runtime.config.host}:${port}  (API docs: http://${runtime.config.host}:${port}/docs; ${mode})`);
     await untilStopped(kafka);
   } finally {
-    await jobs.stop();
-    await app.close();
+    await jobs?.stop();
+    await app?.close();
     await kafka?.stop();
   }
 }

@@ -7,7 +7,9 @@ ev AS (
 person_base AS (
   SELECT person_key,
     argMaxIf(division_code, (occurred_at, institution_code, event_id), division_code != '') AS division_code,
-    argMaxIf(institution_code, (occurred_at, institution_code, event_id), type IN ('archive.created', 'archive.updated')) AS archive_institution,
+    argMaxIf(institution_code, (occurred_at, institution_code, event_id), type IN ('archive.created', 'archive.updated')) AS archiving_institution,
+    -- Without an archive record, the institution that served the person last.
+    if(archiving_institution != '', archiving_institution, argMax(institution_code, (occurred_at, institution_code, event_id))) AS archive_institution,
     argMaxIf(birth_date, (occurred_at, institution_code, event_id), birth_date IS NOT NULL) AS birth_date,
     minIf(event_date, type = 'archive.terminated' AND kind = 'death') AS death_date,
     countIf(type IN ('health_check.recorded', 'followup.recorded', 'service.recorded') AND event_date > addMonths({eval_date:Date32}, -12)) AS dynamic_records_12m,
@@ -67,7 +69,7 @@ SELECT substring(division_code, 1, 9) AS group_key,
   countIf(ifNull(postpartum_visits_in_year >= {f0:Float64}, 0)) AS numerator,
   countIf(ifNull(0, 0)) AS denominator
 FROM subject
-WHERE startsWith(division_code, {region:String}) AND ifNull(1, 0)
+WHERE (startsWith(division_code, {region:String}) OR (division_code = '' AND {include_unlocated:UInt8} = 1)) AND ifNull(1, 0)
 GROUP BY group_key
 ORDER BY group_key
 -- params: {"f0":1}

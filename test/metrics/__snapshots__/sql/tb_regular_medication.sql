@@ -7,7 +7,9 @@ ev AS (
 person_base AS (
   SELECT person_key,
     argMaxIf(division_code, (occurred_at, institution_code, event_id), division_code != '') AS division_code,
-    argMaxIf(institution_code, (occurred_at, institution_code, event_id), type IN ('archive.created', 'archive.updated')) AS archive_institution,
+    argMaxIf(institution_code, (occurred_at, institution_code, event_id), type IN ('archive.created', 'archive.updated')) AS archiving_institution,
+    -- Without an archive record, the institution that served the person last.
+    if(archiving_institution != '', archiving_institution, argMax(institution_code, (occurred_at, institution_code, event_id))) AS archive_institution,
     argMaxIf(birth_date, (occurred_at, institution_code, event_id), birth_date IS NOT NULL) AS birth_date,
     minIf(event_date, type = 'archive.terminated' AND kind = 'death') AS death_date,
     countIf(type IN ('health_check.recorded', 'followup.recorded', 'service.recorded') AND event_date > addMonths({eval_date:Date32}, -12)) AS dynamic_records_12m,
@@ -46,7 +48,8 @@ patient_program AS (
     countIf(type = 'followup.recorded' AND event_date >= {year_start:Date32}) AS followups_in_year,
     countIf(type = 'followup.recorded' AND event_date >= {year_start:Date32} AND method IN ('clinic', 'home')) AS face_to_face_followups_in_year,
     maxIf(event_date, type = 'followup.recorded') AS last_followup_on,
-    argMaxIf(next_followup_on, (event_date, (occurred_at, institution_code, event_id)), type = 'followup.recorded') AS next_followup_given,
+    -- In a tuple, so that a latest follow-up without a next date is not skipped for an older one's.
+    tupleElement(argMaxIf(tuple(next_followup_on), (event_date, (occurred_at, institution_code, event_id)), type = 'followup.recorded'), 1) AS next_followup_given,
     -- A tuple keeps NULL measurements of the latest follow-up (argMax alone would skip them).
     argMaxIf((bp_systolic, bp_diastolic, fasting_glucose, condition, event_date),
              (event_date, (occurred_at, institution_code, event_id)), type = 'followup.recorded' AND event_date >= {year_start:Date32}) AS latest
@@ -59,7 +62,7 @@ subject AS (
     -- Under management in the year: enrolled, not exited before the year, archive active at its start or created in it.
     toUInt8(p.enrolled_on IS NOT NULL
       AND (p.exited_on IS NULL OR p.exited_on < p.enrolled_on OR p.exited_on >= {year_start:Date32})
-      AND (a.active_at_year_start OR a.created_in_year)) AS under_management,
+      AND ((a.active_at_year_start AND ifNull(b.death_date > {year_start:Date32}, 1)) OR a.created_in_year)) AS under_management,
     toUInt8(ifNull(p.enrolled_on >= {year_start:Date32}, 0)) AS enrolled_in_year,
     -- Managed on the evaluation date: enrolled, not exited since, alive with an open archive.
     toUInt8(p.enrolled_on IS NOT NULL AND (p.exited_on IS NULL OR p.exited_on < p.enrolled_on)
@@ -84,7 +87,7 @@ SELECT substring(division_code, 1, 9) AS group_key,
   countIf(ifNull((1) AND (doses_taken_ratio >= {f2:Float64}), 0)) AS numerator,
   countIf(ifNull(1, 0)) AS denominator
 FROM subject
-WHERE startsWith(division_code, {region:String}) AND ifNull(program = {f0:String} AND completed_in_year = {f1:Float64}, 0)
+WHERE (startsWith(division_code, {region:String}) OR (division_code = '' AND {include_unlocated:UInt8} = 1)) AND ifNull(program = {f0:String} AND completed_in_year = {f1:Float64}, 0)
 GROUP BY group_key
 ORDER BY group_key
 -- params: {"f0":"tuberculosis","f1":1,"f2":0.9}
