@@ -26,7 +26,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
   const pseudonymKey = resolvePseudonymKey(config);
   const store = await openStore(config);
   try {
-    await migrate(store.client);
+    await migrate(store.client, undefined, store.cluster);
   } catch (error) {
     await store.close();
     throw error;

@@ -16,6 +16,7 @@ const envSchema = z.object({
   HAP_CLICKHOUSE_USER: z.string().default('default'),
   HAP_CLICKHOUSE_PASSWORD: z.string().default(''),
   HAP_CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('hap'),
+  HAP_CLICKHOUSE_CLUSTER: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a cluster name of remote_servers').optional(),
   HAP_CLICKHOUSE_MAX_MEMORY: z.coerce.number().int().positive().default(4 * 1024 ** 3),
   HAP_KAFKA_BROKERS: commaList.optional(),
   HAP_KAFKA_TOPIC: z.string().default('hap.archive-events.v1'),
@@ -49,6 +50,8 @@ export interface Config {
         readonly password: string;
         readonly database: string;
         readonly maxMemoryBytes: number;
+        /** set → replicated tables ON CLUSTER with Distributed tables over them (docs/scale-out.md) */
+        readonly cluster?: string;
       };
   readonly kafka?: {
     readonly brokers: readonly string[];
@@ -96,6 +99,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
           password: e.HAP_CLICKHOUSE_PASSWORD,
           database: e.HAP_CLICKHOUSE_DATABASE,
           maxMemoryBytes: e.HAP_CLICKHOUSE_MAX_MEMORY,
+          ...(e.HAP_CLICKHOUSE_CLUSTER ? { cluster: e.HAP_CLICKHOUSE_CLUSTER } : {}),
         }
       : { mode: 'embedded', path: resolve(dataDir, 'chdb'), database: e.HAP_CLICKHOUSE_DATABASE, maxMemoryBytes: e.HAP_CLICKHOUSE_MAX_MEMORY },
     ...(e.HAP_KAFKA_BROKERS
@@ -124,6 +128,9 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     insertBatchRows: e.HAP_INSERT_BATCH_ROWS,
     logLevel: e.HAP_LOG_LEVEL,
   };
+  if (e.HAP_CLICKHOUSE_CLUSTER && config.clickhouse.mode !== 'server') {
+    throw new ConfigError(['HAP_CLICKHOUSE_CLUSTER: needs HAP_CLICKHOUSE_URL (the embedded engine is one process)']);
+  }
   if (config.clickhouse.mode === 'server' && !config.pseudonymKey) {
     throw new ConfigError(['HAP_PSEUDONYM_KEY: required with HAP_CLICKHOUSE_URL (every worker must hash IDs with the same key)']);
   }

@@ -59,7 +59,7 @@ export async function takeSnapshot(runtime: SnapshotRuntime, snapshotDate: strin
       }
     }
   }
-  await writeSnapshot(client, snapshotDate, rows, now);
+  await writeSnapshot(runtime.store, snapshotDate, rows, now);
   return { snapshot_date: snapshotDate, indicators: runtime.catalogue.length, rows: rows.length, ms: Date.now() - started };
 }
 

@@ -11,6 +11,8 @@ export interface Store {
   readonly client: ClickHouseClient;
   readonly mode: 'embedded' | 'server';
   readonly database: string;
+  /** the cluster when tables are replicated and distributed (HAP_CLICKHOUSE_CLUSTER) */
+  readonly cluster?: string;
   close(): Promise<void>;
 }
 
@@ -45,15 +47,35 @@ export async function openStore(config: Config): Promise<Store> {
   } else {
     bootstrap = createClient({ ...base, url: ch.url, username: ch.username, password: ch.password });
   }
-  await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${ch.database}` });
+  const onCluster = ch.mode === 'server' && ch.cluster ? ` ON CLUSTER ${ch.cluster}` : '';
+  await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${ch.database}${onCluster}` });
   let client = bootstrap;
   if (ch.mode === 'server') {
     await bootstrap.close();
-    client = createClient({ ...base, url: ch.url, username: ch.username, password: ch.password, database: ch.database });
+    // On a cluster an insert is acknowledged only once the shards have the rows (offsets are
+    // committed on that acknowledgement), not when they are queued for background sending.
+    const clusterSettings: ClickHouseSettings = ch.cluster ? { insert_distributed_sync: 1 as const } : {};
+    client = createClient({
+      ...base,
+      clickhouse_settings: { ...base.clickhouse_settings, ...clusterSettings },
+      url: ch.url,
+      username: ch.username,
+      password: ch.password,
+      database: ch.database,
+    });
   } else {
     await bootstrap.command({ query: `USE ${ch.database}` });
   }
-  return { client, mode: ch.mode, database: ch.database, close: () => client.close() };
+  return { client, mode: ch.mode, database: ch.database, ...(ch.mode === 'server' && ch.cluster ? { cluster: ch.cluster } : {}), close: () => client.close() };
+}
+
+/**
+ * A lightweight DELETE. On a cluster it goes to the shards' local tables (a Distributed table
+ * takes no DELETE). `table` comes from the code, never from input.
+ */
+export async function deleteRows(store: Pick<Store, 'client' | 'cluster'>, table: string, where: string, params: Record<string, unknown>): Promise<void> {
+  const target = store.cluster ? `${table}_local ON CLUSTER ${store.cluster}` : table;
+  await store.client.command({ query: `DELETE FROM ${target} WHERE ${where}`, query_params: params });
 }
 
 /** Runs a query and returns its rows as plain objects (JSONEachRow). */

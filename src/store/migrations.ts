@@ -98,9 +98,41 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-export async function appliedVersions(client: ClickHouseClient): Promise<number[]> {
+/** How each table is spread over the shards of a cluster: a person's events meet on one shard. */
+const SHARD_KEYS: Record<string, string> = {
+  events: 'cityHash64(person_key)',
+  rejections: 'cityHash64(source)',
+  population: 'cityHash64(division_code)',
+  indicator_snapshots: 'cityHash64(indicator, code)',
+};
+
+const CREATE_TABLE = /^CREATE TABLE IF NOT EXISTS (\w+) \(([\s\S]*)\) ENGINE = (\w+)(?:\(([^)]*)\))?([\s\S]*)$/;
+
+/**
+ * The cluster form of one migration statement (HAP_CLICKHOUSE_CLUSTER): the table becomes
+ * `<name>_local ON CLUSTER` with the Replicated engine, and `<name>` a Distributed table over it,
+ * so every query and insert in the code stays the same. Other statements run ON CLUSTER as is.
+ */
+export function clusterStatements(statement: string, cluster: string): string[] {
+  const m = CREATE_TABLE.exec(statement.trim());
+  if (!m) return [statement];
+  const [, name, columns, engine, args, rest] = m;
+  const shardKey = SHARD_KEYS[name!];
+  if (!shardKey) throw new Error(`no shard key declared for table ${name}`);
+  const replicated = `Replicated${engine}('/clickhouse/tables/{shard}/{database}/${name}', '{replica}'${args ? `, ${args}` : ''})`;
+  return [
+    `CREATE TABLE IF NOT EXISTS ${name}_local ON CLUSTER ${cluster} (${columns}) ENGINE = ${replicated}${rest}`,
+    `CREATE TABLE IF NOT EXISTS ${name} ON CLUSTER ${cluster} AS ${name}_local ENGINE = Distributed('${cluster}', currentDatabase(), '${name}_local', ${shardKey})`,
+  ];
+}
+
+export async function appliedVersions(client: ClickHouseClient, cluster?: string): Promise<number[]> {
+  // On a cluster the record is one replicated table shared by every node (a single shard path).
   await client.command({
-    query: `CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
+    query: cluster
+      ? `CREATE TABLE IF NOT EXISTS schema_migrations ON CLUSTER ${cluster} (version UInt32, name String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
+            ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/schema_migrations', '{replica}') ORDER BY version`
+      : `CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
             ENGINE = ReplacingMergeTree ORDER BY version`,
   });
   const rows = await queryRows<{ version: number }>(client, 'SELECT version FROM schema_migrations FINAL ORDER BY version');
@@ -108,12 +140,14 @@ export async function appliedVersions(client: ClickHouseClient): Promise<number[
 }
 
 /** Applies the pending migrations; returns the versions applied now. */
-export async function migrate(client: ClickHouseClient, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
-  const done = new Set(await appliedVersions(client));
+export async function migrate(client: ClickHouseClient, migrations: readonly Migration[] = MIGRATIONS, cluster?: string): Promise<number[]> {
+  const done = new Set(await appliedVersions(client, cluster));
   const applied: number[] = [];
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (done.has(m.version)) continue;
-    for (const statement of m.statements) await client.command({ query: statement });
+    for (const statement of m.statements) {
+      for (const query of cluster ? clusterStatements(statement, cluster) : [statement]) await client.command({ query });
+    }
     await client.insert({ table: 'schema_migrations', values: [{ version: m.version, name: m.name }], format: 'JSONEachRow' });
     applied.push(m.version);
   }

@@ -1,6 +1,6 @@
 // Population denominators per year: rows {division_code, group, count} at community or street level.
 import type { ClickHouseClient } from '@clickhouse/client';
-import { queryRows } from './clickhouse.js';
+import { deleteRows, queryRows, type Store } from './clickhouse.js';
 import { toDateTime64 } from './event-writer.js';
 
 export interface PopulationRow {
@@ -14,7 +14,8 @@ export interface PopulationRow {
  * only then are the older ones deleted, so a reader never sees the year without figures and a
  * failed insert leaves the old figures in place.
  */
-export async function replacePopulation(client: ClickHouseClient, year: number, rows: readonly PopulationRow[]): Promise<void> {
+export async function replacePopulation(store: Pick<Store, 'client' | 'cluster'>, year: number, rows: readonly PopulationRow[]): Promise<void> {
+  const client = store.client;
   const updatedAt = toDateTime64(Date.now());
   if (rows.length > 0) {
     await client.insert({
@@ -23,10 +24,7 @@ export async function replacePopulation(client: ClickHouseClient, year: number, 
       format: 'JSONEachRow',
     });
   }
-  await client.command({
-    query: "DELETE FROM population WHERE year = {year:UInt16} AND updated_at < {updated_at:DateTime64(3, 'UTC')}",
-    query_params: { year, updated_at: updatedAt },
-  });
+  await deleteRows(store, 'population', "year = {year:UInt16} AND updated_at < {updated_at:DateTime64(3, 'UTC')}", { year, updated_at: updatedAt });
 }
 
 export async function readPopulation(client: ClickHouseClient, year: number): Promise<PopulationRow[]> {

@@ -3,7 +3,7 @@
 // when read). ReplacingMergeTree(taken_at) on (indicator, year, level, code, snapshot_date): a
 // re-run of the same night replaces its rows; reads use FINAL.
 import type { ClickHouseClient } from '@clickhouse/client';
-import { queryRows } from './clickhouse.js';
+import { deleteRows, queryRows, type Store } from './clickhouse.js';
 import { toDateTime64 } from './event-writer.js';
 
 export interface SnapshotRow {
@@ -21,17 +21,15 @@ export interface SnapshotRow {
  * Stores one night's rows in one insert (a single block, so a crash leaves the night whole or
  * absent), then drops what an earlier run of that night left under keys this run no longer has.
  */
-export async function writeSnapshot(client: ClickHouseClient, snapshotDate: string, rows: readonly SnapshotRow[], takenAt: number): Promise<void> {
+export async function writeSnapshot(store: Pick<Store, 'client' | 'cluster'>, snapshotDate: string, rows: readonly SnapshotRow[], takenAt: number): Promise<void> {
+  const client = store.client;
   const existed = await snapshotExists(client, snapshotDate);
   if (rows.length > 0) {
     const taken_at = toDateTime64(takenAt);
     await client.insert({ table: 'indicator_snapshots', values: rows.map((r) => ({ ...r, taken_at })), format: 'JSONEachRow' });
   }
   if (existed) {
-    await client.command({
-      query: "DELETE FROM indicator_snapshots WHERE snapshot_date = {date:Date} AND taken_at < {taken_at:DateTime64(3, 'UTC')}",
-      query_params: { date: snapshotDate, taken_at: toDateTime64(takenAt) },
-    });
+    await deleteRows(store, 'indicator_snapshots', "snapshot_date = {date:Date} AND taken_at < {taken_at:DateTime64(3, 'UTC')}", { date: snapshotDate, taken_at: toDateTime64(takenAt) });
   }
 }
 

@@ -44,7 +44,7 @@ export const populationRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = asy
       const rows = Array.isArray(request.body) ? request.body : request.body.rows;
       const problems = checkPopulationRows(runtime.reference, rows);
       if (problems.length > 0) throw new ApiError('invalid_body', problems.join('; '), { problems });
-      await replacePopulation(runtime.store.client, request.params.year, rows);
+      await replacePopulation(runtime.store, request.params.year, rows);
       return { year: request.params.year, rows: rows.length };
     },
   );

@@ -5,7 +5,7 @@ import { migrate } from '../../store/migrations.js';
 export async function migrateCommand(): Promise<number> {
   const store = await openStore(loadConfig(process.env));
   try {
-    const applied = await migrate(store.client);
+    const applied = await migrate(store.client, undefined, store.cluster);
     console.log(applied.length === 0 ? 'schema is up to date' : `applied migrations ${applied.join(', ')}`);
     return 0;
   } finally {

@@ -40,7 +40,7 @@ export async function populationCommand(args: string[]): Promise<number> {
       return 1;
     }
     for (const [year, rows] of byYear) {
-      await replacePopulation(runtime.store.client, year, rows);
+      await replacePopulation(runtime.store, year, rows);
       console.log(`population ${year}: ${rows.length} rows`);
     }
     return 0;

@@ -30,7 +30,7 @@ export async function loadSyntheticDistrict(runtime: Runtime, options: { seed: n
   const line = progress.finish(totals.accepted + totals.rejected, `${totals.accepted} accepted, ${totals.rejected} rejected`);
   const years = new Map<number, { division_code: string; group: string; count: number }[]>();
   for (const { year, ...row } of district.population) years.set(year, [...(years.get(year) ?? []), row]);
-  for (const [year, rows] of years) await replacePopulation(runtime.store.client, year, rows);
+  for (const [year, rows] of years) await replacePopulation(runtime.store, year, rows);
   return line;
 }
 

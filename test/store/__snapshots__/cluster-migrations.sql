@@ -1,0 +1,79 @@
+CREATE TABLE IF NOT EXISTS events_local ON CLUSTER hap (
+        institution_code LowCardinality(String),
+        event_id String,
+        type LowCardinality(String),
+        occurred_at DateTime64(3, 'UTC'),
+        received_at DateTime64(3, 'UTC'),
+        -- Keep the first copy of an idempotency key: a replay never moves what as_of sees.
+        keep_rank UInt64 MATERIALIZED toUInt64(9999999999999 - toUnixTimestamp64Milli(received_at)),
+        person_key String,
+        id_type LowCardinality(String),
+        id_masked String,
+        name_masked String,
+        sex Nullable(UInt8),
+        birth_date Nullable(Date32),
+        archive_no String,
+        event_date Nullable(Date32),
+        medium LowCardinality(String),
+        division_code LowCardinality(String),
+        program LowCardinality(String),
+        method LowCardinality(String),
+        kind LowCardinality(String),
+        visit_kind LowCardinality(String),
+        bp_systolic Nullable(Float32),
+        bp_diastolic Nullable(Float32),
+        fasting_glucose Nullable(Float32),
+        classification LowCardinality(String),
+        condition LowCardinality(String),
+        gestational_weeks Nullable(UInt8),
+        doses_due Nullable(UInt32),
+        doses_taken Nullable(UInt32),
+        next_followup_on Nullable(Date32),
+        -- bits of the basic-information fields this record answers (src/transform/archive-fields.ts)
+        answered_fields UInt32,
+        warnings Array(LowCardinality(String)),
+        source String
+      ) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/events', '{replica}', keep_rank)
+      ORDER BY (institution_code, event_id)
+      SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE TABLE IF NOT EXISTS events ON CLUSTER hap AS events_local ENGINE = Distributed('hap', currentDatabase(), 'events_local', cityHash64(person_key));
+
+CREATE TABLE IF NOT EXISTS rejections_local ON CLUSTER hap (
+        received_at DateTime64(3, 'UTC'),
+        source String,
+        institution_code String,
+        event_id String,
+        type LowCardinality(String),
+        reasons Array(Tuple(path String, code LowCardinality(String), message String)),
+        raw_masked String
+      ) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/rejections', '{replica}')
+      ORDER BY (source, institution_code, event_id)
+      SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE TABLE IF NOT EXISTS rejections ON CLUSTER hap AS rejections_local ENGINE = Distributed('hap', currentDatabase(), 'rejections_local', cityHash64(source));
+
+CREATE TABLE IF NOT EXISTS population_local ON CLUSTER hap (
+        year UInt16,
+        division_code String,
+        group LowCardinality(String),
+        count UInt64,
+        updated_at DateTime64(3, 'UTC')
+      ) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/population', '{replica}', updated_at)
+      ORDER BY (year, division_code, group);
+
+CREATE TABLE IF NOT EXISTS population ON CLUSTER hap AS population_local ENGINE = Distributed('hap', currentDatabase(), 'population_local', cityHash64(division_code));
+
+CREATE TABLE IF NOT EXISTS indicator_snapshots_local ON CLUSTER hap (
+        snapshot_date Date,
+        indicator LowCardinality(String),
+        year UInt16,
+        level LowCardinality(String),
+        code String,
+        numerator UInt64,
+        denominator UInt64,
+        taken_at DateTime64(3, 'UTC')
+      ) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/indicator_snapshots', '{replica}', taken_at)
+      ORDER BY (indicator, year, level, code, snapshot_date);
+
+CREATE TABLE IF NOT EXISTS indicator_snapshots ON CLUSTER hap AS indicator_snapshots_local ENGINE = Distributed('hap', currentDatabase(), 'indicator_snapshots_local', cityHash64(indicator, code));
