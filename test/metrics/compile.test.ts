@@ -2,13 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../src/metrics/catalogue.js';
 import { compileIndicator, IndicatorDefinitionError } from '../../src/metrics/compile.js';
 import { indicatorSchema } from '../../src/metrics/indicator-schema.js';
+import { SUBJECTS } from '../../src/metrics/subjects.js';
 
 describe('compileIndicator', () => {
   // The compiled SQL of every declaration is pinned: a change to the engine or a definition
   // shows up here as a reviewed diff (update with `npx vitest -u`).
+  // Each indicator's own part is pinned per indicator; the subject relations they share once each.
   it.each(CATALOGUE.map((i) => [i.id, i] as const))('pins the SQL of %s', async (id, indicator) => {
     const compiled = compileIndicator(indicator, 'street');
-    await expect(`${compiled.sql}\n-- params: ${JSON.stringify(compiled.params)}\n`).toMatchFileSnapshot(`./__snapshots__/sql/${id}.sql`);
+    const subject = SUBJECTS[indicator.subject].sql;
+    expect(compiled.sql.startsWith(subject)).toBe(true);
+    const own = compiled.sql.slice(subject.length);
+    await expect(`-- subject: ${indicator.subject} (subject-${indicator.subject}.sql)${own}\n-- params: ${JSON.stringify(compiled.params)}\n`).toMatchFileSnapshot(`./__snapshots__/sql/${id}.sql`);
+  });
+
+  it.each(Object.entries(SUBJECTS))('pins the %s subject relation', async (name, subject) => {
+    await expect(`${subject.sql}\n`).toMatchFileSnapshot(`./__snapshots__/sql/subject-${name}.sql`);
   });
 
   it('binds every value as a parameter, never into the SQL text', () => {
