@@ -95,11 +95,13 @@ export const ISSUE_KINDS: readonly IssueKind[] = [
     kind: 'institution_silent',
     label_zh: '机构停止上报',
     label_en: 'institution stopped sending events',
+    // The rule of GET /v1/quality/freshness (src/jobs/institution-freshness.ts): every stored copy
+    // received by the cut-off counts as sending, stale from stale_days days on.
     sql: `SELECT '' AS person_key, institution_code, '' AS division_code, '' AS archive_no,
         concat('最后接收 ', toString(toDate(max(received_at), 'Asia/Shanghai')), '，已 ', toString(dateDiff('day', toDate(max(received_at), 'Asia/Shanghai'), {eval_date:Date32})), ' 天无数据') AS detail,
         toDate32(toDate(max(received_at), 'Asia/Shanghai')) AS on_date
-      FROM ev GROUP BY institution_code
-      HAVING dateDiff('day', toDate(max(received_at), 'Asia/Shanghai'), {eval_date:Date32}) > {stale_days:UInt16}`,
+      FROM events WHERE received_at <= {received_before:DateTime64(3, 'UTC')} GROUP BY institution_code
+      HAVING dateDiff('day', toDate(max(received_at), 'Asia/Shanghai'), {eval_date:Date32}) >= {stale_days:UInt16}`,
   },
 ];
 

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
+import { ingestBatch } from '../../src/ingest/pipeline.js';
 import { todayInBeijing } from '../../src/metrics/evaluation-period.js';
 import type { Runtime } from '../../src/runtime.js';
 import { buildScenario, type ScenarioEvent } from '../fixtures/scenario.js';
@@ -78,6 +79,20 @@ describe('quality worklist', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details.parameter).toBe('kind');
     expect((await app.inject({ method: 'GET', url: '/v1/quality/issues?institution=H0' })).json().error.details.parameter).toBe('institution');
+  });
+});
+
+describe('silent institutions', () => {
+  it('lists an institution whose last event arrived stale_days ago or more', async () => {
+    const event = {
+      event_id: 'silent-1', type: 'service.recorded', schema_version: 1, occurred_at: '2025-10-01', institution_code: 'H500104005',
+      person: { id_number: '360426199101010071' }, data: { kind: 'consultation', served_on: '2025-10-01' },
+    };
+    const thirtyDaysAgo = Date.now() - 30 * 86_400_000;
+    await ingestBatch([{ kind: 'parsed', value: event, source: 'silent:1' }], runtime.pipeline, { receivedAt: thirtyDaysAgo });
+    const body = await get('/v1/quality/issues?kind=institution_silent&stale_days=7');
+    expect(body.rows.map((r: { institution_code: string }) => r.institution_code)).toEqual(['H500104005']);
+    expect((await get('/v1/quality/issues?kind=institution_silent&stale_days=31')).total).toBe(0);
   });
 });
 
