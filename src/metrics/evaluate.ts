@@ -96,7 +96,7 @@ export async function evaluateIndicator(
   const groups = groupsOf(reference, region, by);
   const known = new Set(groups.map((g) => g.code));
   // Records whose residence or institution is not in the reference data still count in the total.
-  for (const key of byKey.keys()) if (!known.has(key)) groups.push({ code: key, name: key === '' ? '未知 (unknown)' : `未登记 (not in reference data) ${key}` });
+  for (const [key, c] of byKey) if (!known.has(key) && (c.numerator > 0 || c.denominator > 0)) groups.push({ code: key, name: key === '' ? '未知 (unknown)' : `未登记 (not in reference data) ${key}` });
 
   const rows = groups.map((g) => {
     const c = byKey.get(g.code) ?? { numerator: 0, denominator: 0 };
