@@ -3,7 +3,8 @@ import type { Division } from '../reference/divisions.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { type EvaluationPeriod, evaluationPeriod, todayInBeijing } from '../metrics/evaluation-period.js';
 import type { GroupLevel } from '../metrics/subjects.js';
-import { invalidParameter } from './errors.js';
+import type { Indicator } from '../metrics/indicator-schema.js';
+import { ApiError, invalidParameter } from './errors.js';
 
 export function resolveRegion(reference: ReferenceData, code: string | undefined): Division {
   if (code === undefined) return reference.county;
@@ -22,4 +23,18 @@ export function resolvePeriod(year: number | undefined, asOf: string | undefined
 /** `by` must be finer than the region: streets of a county, communities of a county or street. */
 export function checkGrouping(region: Division, by: GroupLevel): void {
   if (by === 'street' && region.level === 'community') throw invalidParameter('by', 'a community has no streets: use by=community or by=institution');
+}
+
+/** The region of a grouped request, checked against its `by`. */
+export function resolveGroupedRegion(reference: ReferenceData, code: string | undefined, by: GroupLevel): Division {
+  const region = resolveRegion(reference, code);
+  checkGrouping(region, by);
+  return region;
+}
+
+/** An indicator of the (district-adjusted) catalogue, or a 404 naming the path parameter. */
+export function findIndicator(catalogue: readonly Indicator[], id: string): Indicator {
+  const indicator = catalogue.find((i) => i.id === id);
+  if (!indicator) throw new ApiError('not_found', `no indicator ${id}; GET /v1/indicators lists them`, { parameter: 'id' });
+  return indicator;
 }

@@ -2,7 +2,7 @@
 // every division (or institution) of the requested level, even those with nothing counted.
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Division } from '../reference/divisions.js';
-import type { ReferenceData } from '../reference/reference-data.js';
+import { institutionsServing, type ReferenceData } from '../reference/reference-data.js';
 import { queryRows } from '../store/clickhouse.js';
 import { toDateTime64 } from '../store/event-writer.js';
 import { readPopulation } from '../store/population-store.js';
@@ -55,9 +55,7 @@ export function periodParams(period: EvaluationPeriod, region: string): Record<s
 /** The groups of a level inside a region, in reference order. */
 export function groupsOf(reference: ReferenceData, region: Division, by: GroupLevel): { code: string; name: string }[] {
   if (by === 'institution') {
-    return [...reference.institutions.values()]
-      .filter((i) => i.serves.some((s) => s.startsWith(region.code) || region.code.startsWith(s)))
-      .map((i) => ({ code: i.code, name: i.name }));
+    return institutionsServing(reference, region.code).map((i) => ({ code: i.code, name: i.name }));
   }
   const level = by === 'street' ? 'street' : 'community';
   return [...reference.divisions.values()]

@@ -6,7 +6,7 @@ import type { EvaluationPeriod } from '../metrics/evaluation-period.js';
 import { periodParams } from '../metrics/evaluate.js';
 import { inRegion, personSubject } from '../metrics/subjects.js';
 import type { Division } from '../reference/divisions.js';
-import type { ReferenceData } from '../reference/reference-data.js';
+import { institutionsServing, type ReferenceData } from '../reference/reference-data.js';
 import { queryRows } from '../store/clickhouse.js';
 import { MASKED_PEOPLE } from './masked-people.js';
 import { fieldBit } from '../transform/archive-fields.js';
@@ -69,7 +69,7 @@ export async function listIssues(client: ClickHouseClient, reference: ReferenceD
     min_chronic_age: 35,
     elderly_age: 65,
     stale_days: q.staleDays,
-    region_institutions: [...reference.institutions.values()].filter((i) => i.serves.some((s) => s.startsWith(q.region.code) || q.region.code.startsWith(s))).map((i) => i.code),
+    region_institutions: institutionsServing(reference, q.region.code).map((i) => i.code),
     institution: q.institution ?? '',
     kinds: q.kinds,
     limit: q.pageSize,

@@ -33,6 +33,11 @@ export function readInstitutionFile(path: string): Institution[] {
   return parsed.data.institutions;
 }
 
+/** Institutions that archive residents of a region (a street they serve lies in it, or contains it). */
+export function institutionsServing(reference: Pick<ReferenceData, 'institutions'>, regionCode: string): Institution[] {
+  return [...reference.institutions.values()].filter((i) => i.serves.some((s) => s.startsWith(regionCode) || regionCode.startsWith(s)));
+}
+
 export function loadReferenceData(countyCode: string, extraInstitutionFiles: readonly string[] = []): ReferenceData {
   const list = loadCountyDivisions(countyCode);
   const divisions = new Map(list.map((d) => [d.code, d]));

@@ -2,6 +2,7 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { fieldMask } from '../transform/archive-fields.js';
+import { memoLast } from '../transform/memo-last.js';
 import type { EventRow, RejectedEvent } from '../transform/event-row.js';
 
 /** epoch ms → `YYYY-MM-DD hh:mm:ss.sss` (UTC), the DateTime64 text ClickHouse parses fastest. */
@@ -30,15 +31,7 @@ const nullable = (value: string | number | null): string => (value === null ? '\
 
 // Timestamps as DateTime64 text: a Unix-seconds number is misread for instants before 1973.
 // A batch shares its receipt time, so that text is formatted once per batch.
-let lastReceived = Number.NaN;
-let lastReceivedText = '';
-function receivedText(ms: number): string {
-  if (ms !== lastReceived) {
-    lastReceived = ms;
-    lastReceivedText = toDateTime64(ms);
-  }
-  return lastReceivedText;
-}
+const receivedText = memoLast(toDateTime64);
 
 /** One row as a TabSeparated line in EVENT_COLUMNS order. */
 export function eventTsvLine(r: EventRow): string {

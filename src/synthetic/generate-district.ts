@@ -1,9 +1,8 @@
 // A synthetic district: residents, their archives and services as clinic events, and the
 // population denominators. Deterministic from the seed; events are streamed, never held.
-import type { ReferenceData } from '../reference/reference-data.js';
 import { buildEvent } from './build-event.js';
 import { SequenceRegistry } from './identity.js';
-import { buildLayout, type DistrictLayout } from './layout.js';
+import { buildLayout, type DistrictLayout, type LayoutOptions } from './layout.js';
 import type { Kind } from './plan.js';
 import { PopulationTally, type PopulationRow } from './population.js';
 import { hashSeed, Random } from './random.js';
@@ -12,20 +11,7 @@ import { buildSchedule, type Schedule } from './schedule.js';
 
 export type { PopulationRow } from './population.js';
 
-export interface GenerateOptions {
-  /** 6-digit county code */
-  county: string;
-  /** from loadReferenceData(county) */
-  reference: ReferenceData;
-  /** default 20261125 at the CLI */
-  seed: number;
-  /** 1 = about 420,000 residents for Dadukou; 0.01 for tests */
-  scale: number;
-  /** default 2024 */
-  firstYear: number;
-  /** 'YYYY-MM-DD', the last date events may occur (CLI default: today in Asia/Shanghai) */
-  until: string;
-}
+export type GenerateOptions = LayoutOptions;
 
 export interface SyntheticDistrict {
   /** events in emission order (the order a clinic would send them): plain objects as clinics send them */

@@ -60,11 +60,17 @@ export interface DistrictLayout {
 }
 
 export interface LayoutOptions {
+  /** 6-digit county code */
   county: string;
+  /** from loadReferenceData(county) */
   reference: ReferenceData;
+  /** default 20261125 at the CLI */
   seed: number;
+  /** 1 = about 420,000 residents for Dadukou; 0.01 for tests */
   scale: number;
+  /** default 2024 */
   firstYear: number;
+  /** 'YYYY-MM-DD', the last date events may occur (CLI default: today in Asia/Shanghai) */
   until: string;
 }
 

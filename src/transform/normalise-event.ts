@@ -8,6 +8,7 @@ import type { EventRow, Reason } from './event-row.js';
 import { archiveEventSchema, type ParsedEvent } from './event-schema.js';
 import { normaliseOtherId, normaliseResidentId } from './id-number.js';
 import { maskIdNumber, maskName } from './masking.js';
+import { memoLast } from './memo-last.js';
 import { redactFreeText } from './redact.js';
 import { personKey } from './pseudonym.js';
 
@@ -53,16 +54,7 @@ function dateOf(event: ParsedEvent): { path: string; value: string } {
 
 const isNoneAnswer = (v: unknown) => v === 'none' || v === '无' || (Array.isArray(v) && v.length === 0);
 
-// A batch shares one receipt time: its Beijing date is computed once, not per event.
-let lastReceivedAt = Number.NaN;
-let lastReceivedDate = '';
-function receivedDate(receivedAt: number): string {
-  if (receivedAt !== lastReceivedAt) {
-    lastReceivedAt = receivedAt;
-    lastReceivedDate = beijingDate(receivedAt);
-  }
-  return lastReceivedDate;
-}
+const receivedDate = memoLast(beijingDate);
 
 export function normaliseEvent(raw: unknown, ctx: NormaliseContext): NormaliseResult {
   const parsed = archiveEventSchema.safeParse(raw);

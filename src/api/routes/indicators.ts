@@ -5,8 +5,7 @@ import { completeness } from '../../metrics/completeness.js';
 import { evaluateIndicator } from '../../metrics/evaluate.js';
 import { filterSchema } from '../../metrics/indicator-schema.js';
 import type { Runtime } from '../../runtime.js';
-import { ApiError } from '../errors.js';
-import { checkGrouping, resolvePeriod, resolveRegion } from '../params.js';
+import { findIndicator, resolveGroupedRegion, resolvePeriod } from '../params.js';
 import { byParam, dateParam, errorResponse, indicatorRowSchema, regionParam, yearParam } from '../schemas.js';
 
 const periodQuery = z.object({
@@ -68,11 +67,9 @@ export const indicatorRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = asyn
       },
     },
     async (request) => {
-      const indicator = runtime.catalogue.find((i) => i.id === request.params.id);
-      if (!indicator) throw new ApiError('not_found', `no indicator ${request.params.id}; GET /v1/indicators lists them`, { parameter: 'id' });
+      const indicator = findIndicator(runtime.catalogue, request.params.id);
       const q = request.query;
-      const region = resolveRegion(reference, q.region);
-      checkGrouping(region, q.by);
+      const region = resolveGroupedRegion(reference, q.region, q.by);
       return evaluateIndicator(client, reference, indicator, { period: resolvePeriod(q.year, q.as_of), region, by: q.by });
     },
   );
@@ -107,8 +104,7 @@ export const indicatorRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = asyn
     },
     async (request) => {
       const q = request.query;
-      const region = resolveRegion(reference, q.region);
-      checkGrouping(region, q.by);
+      const region = resolveGroupedRegion(reference, q.region, q.by);
       const period = resolvePeriod(q.year, q.as_of);
       const result = await completeness(client, reference, { period, region, by: q.by });
       return {

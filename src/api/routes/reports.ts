@@ -7,7 +7,7 @@ import { assessmentCsv, assessmentXlsx, buildAssessment, loadWeights, XLSX_CONTE
 import { drawPhoneSample, phoneSampleCsv, SAMPLE_SERVICE_IDS, type SampleService } from '../../metrics/phone-sample.js';
 import type { Runtime } from '../../runtime.js';
 import { invalidParameter } from '../errors.js';
-import { checkGrouping, resolvePeriod, resolveRegion } from '../params.js';
+import { resolveGroupedRegion, resolvePeriod, resolveRegion } from '../params.js';
 import { dateParam, errorResponse, indicatorRowSchema, regionParam, yearParam } from '../schemas.js';
 
 const periodSchema = z.object({ year: z.number().int(), evaluation_date: z.string(), as_of: z.string().nullable() });
@@ -115,8 +115,7 @@ export const reportRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (
     },
     async (request, reply) => {
       const q = request.query;
-      const region = resolveRegion(reference, q.region);
-      checkGrouping(region, q.by);
+      const region = resolveGroupedRegion(reference, q.region, q.by);
       const period = resolvePeriod(q.year, q.as_of);
       const assessment = await buildAssessment(runtime, { period, region, by: q.by, weights });
       if (q.format === 'json') return assessment;

@@ -13,8 +13,8 @@ import { FRESHNESS_LABELS, institutionFreshness } from '../../jobs/institution-f
 import { loadSchedules } from '../../jobs/schedule-config.js';
 import { addDays, lastDayOfMonth } from '../../jobs/snapshot-dates.js';
 import { readTrend, type TrendCell } from '../../store/snapshot-store.js';
-import { ApiError, invalidParameter } from '../errors.js';
-import { checkGrouping, resolveRegion } from '../params.js';
+import { invalidParameter } from '../errors.js';
+import { findIndicator, resolveGroupedRegion, resolveRegion } from '../params.js';
 import { byParam, dateParam, errorResponse, indicatorRowSchema, regionParam, yearParam } from '../schemas.js';
 
 const monthOrDate = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'a month YYYY-MM or a date YYYY-MM-DD');
@@ -135,11 +135,9 @@ export const trendRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (a
       },
     },
     async (request) => {
-      const indicator = runtime.catalogue.find((i) => i.id === request.params.id);
-      if (!indicator) throw new ApiError('not_found', `no indicator ${request.params.id}; GET /v1/indicators lists them`, { parameter: 'id' });
+      const indicator = findIndicator(runtime.catalogue, request.params.id);
       const q = request.query;
-      const region = resolveRegion(reference, q.region);
-      checkGrouping(region, q.by);
+      const region = resolveGroupedRegion(reference, q.region, q.by);
       if (q.by === 'institution' && region.level !== 'county') {
         throw invalidParameter('by', 'institution trends are kept for the whole county: leave out region, or use by=street or by=community');
       }
