@@ -51,10 +51,11 @@ export function eventsFromText(text: string, sourceOf: SourceOf): ReceivedEvent[
 // text (an ID number or archive number must never pass through a float).
 const NUMERIC_LEAVES = new Set([
   'schema_version', 'bp_systolic', 'bp_diastolic', 'height_cm', 'weight_kg', 'waist_cm', 'heart_rate',
-  'fasting_glucose_mmol', 'gestational_weeks', 'doses_due', 'doses_taken',
+  'fasting_glucose_mmol', 'gestational_weeks', 'doses_due', 'doses_taken', 'self_care_score', 'live_births',
 ]);
 const LIST_LEAVES = new Set([
   'payment_methods', 'drug_allergies', 'exposures', 'family_history', 'disabilities', 'diseases', 'surgeries', 'traumas', 'transfusions',
+  'guidance', 'tcm_guidance',
 ]);
 
 function csvCell(leaf: string, cell: string): unknown {

@@ -17,6 +17,7 @@ export const EVENT_COLUMNS = [
   'sex', 'birth_date', 'archive_no', 'event_date', 'medium', 'division_code', 'program', 'method', 'kind', 'visit_kind',
   'bp_systolic', 'bp_diastolic', 'fasting_glucose', 'classification', 'condition', 'gestational_weeks', 'doses_due',
   'doses_taken', 'next_followup_on', 'answered_fields', 'warnings', 'source',
+  'delivered_on', 'discharged_on', 'linked_from', 'to_institution', 'service_items', 'codes',
 ] as const;
 
 const NEEDS_ESCAPE = /[\t\n\r\\]/;
@@ -33,10 +34,21 @@ const nullable = (value: string | number | null): string => (value === null ? '\
 // A batch shares its receipt time, so that text is formatted once per batch.
 const receivedText = memoLast(toDateTime64);
 
+// Inside an array or map literal a string is quoted with backslash escapes; control characters
+// (which would end the TSV field) become spaces: these are codes, not free text.
+const quoted = (text: string) => `'${text.replace(/[\t\n\r]/g, ' ').replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** A Map in TSV is a quoted literal like an array: `{'k':'v'}`. */
+function mapLiteral(map: Record<string, string>): string {
+  const keys = Object.keys(map);
+  if (keys.length === 0) return '{}';
+  return `{${keys.map((k) => `${quoted(k)}:${quoted(map[k]!)}`).join(',')}}`;
+}
+
 /** One row as a TabSeparated line in EVENT_COLUMNS order. */
 export function eventTsvLine(r: EventRow): string {
   // Arrays in TSV are read as quoted literals (Values escaping), not TSV-escaped text.
-  const warnings = r.warnings.length === 0 ? '[]' : `[${r.warnings.map((w) => `'${w.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(',')}]`;
+  const warnings = r.warnings.length === 0 ? '[]' : `[${r.warnings.map(quoted).join(',')}]`;
   return [
     tsvText(r.institution_code), tsvText(r.event_id), r.type, toDateTime64(r.occurred_at), receivedText(r.received_at), r.person_key,
     r.id_type, tsvText(r.id_masked), tsvText(r.name_masked), nullable(r.sex), nullable(r.birth_date), tsvText(r.archive_no),
@@ -44,6 +56,7 @@ export function eventTsvLine(r: EventRow): string {
     nullable(r.bp_systolic), nullable(r.bp_diastolic), nullable(r.fasting_glucose), r.classification, r.condition,
     nullable(r.gestational_weeks), nullable(r.doses_due), nullable(r.doses_taken), nullable(r.next_followup_on),
     String(fieldMask(Object.keys(r.fields))), warnings, tsvText(r.source),
+    nullable(r.delivered_on), nullable(r.discharged_on), r.linked_from, tsvText(r.to_institution), String(r.service_items), mapLiteral(r.codes),
   ].join('\t');
 }
 

@@ -96,6 +96,23 @@ export const MIGRATIONS: readonly Migration[] = [
       ORDER BY (indicator, year, level, code, snapshot_date)`,
     ],
   },
+  {
+    version: 3,
+    name: 'contract v1.1 columns',
+    statements: [
+      `ALTER TABLE events
+        ADD COLUMN IF NOT EXISTS delivered_on Nullable(Date32),
+        ADD COLUMN IF NOT EXISTS discharged_on Nullable(Date32),
+        -- person.linked: the person key of the previous identifier
+        ADD COLUMN IF NOT EXISTS linked_from String,
+        -- archive.transferred: the new holder of the archive
+        ADD COLUMN IF NOT EXISTS to_institution LowCardinality(String),
+        -- bits of the service items answered (src/transform/service-items.ts)
+        ADD COLUMN IF NOT EXISTS service_items UInt32,
+        -- coded fields as their code
+        ADD COLUMN IF NOT EXISTS codes Map(LowCardinality(String), String)`,
+    ],
+  },
 ];
 
 /** How each table is spread over the shards of a cluster: a person's events meet on one shard. */
@@ -106,6 +123,7 @@ const SHARD_KEYS: Record<string, string> = {
   indicator_snapshots: 'cityHash64(indicator, code)',
 };
 
+const ALTER_TABLE = /^ALTER TABLE (\w+)\s([\s\S]*)$/;
 const CREATE_TABLE = /^CREATE TABLE IF NOT EXISTS (\w+) \(([\s\S]*)\) ENGINE = (\w+)(?:\(([^)]*)\))?([\s\S]*)$/;
 
 /**
@@ -114,6 +132,12 @@ const CREATE_TABLE = /^CREATE TABLE IF NOT EXISTS (\w+) \(([\s\S]*)\) ENGINE = (
  * so every query and insert in the code stays the same. Other statements run ON CLUSTER as is.
  */
 export function clusterStatements(statement: string, cluster: string): string[] {
+  const alter = ALTER_TABLE.exec(statement.trim());
+  if (alter) {
+    // A column goes to the replicated tables and to the Distributed table over them.
+    const [, name, change] = alter;
+    return [`ALTER TABLE ${name}_local ON CLUSTER ${cluster} ${change}`, `ALTER TABLE ${name} ON CLUSTER ${cluster} ${change}`];
+  }
   const m = CREATE_TABLE.exec(statement.trim());
   if (!m) return [statement];
   const [, name, columns, engine, args, rest] = m;

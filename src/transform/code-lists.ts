@@ -72,6 +72,13 @@ export const MARITAL_STATUS: CodeList = {
   aliases: { '1': '10', '2': '20', '3': '30', '4': '40', '5': '90' },
 };
 
+/** Why a program was exited (CONTRACT v1.1: coded `program.exited` reasons). */
+export const EXIT_REASON: CodeList = {
+  field: 'exit_reason',
+  labels: { completed: '完成疗程', cured: '治愈', died: '死亡', moved_out: '迁出', lost: '失访', treatment_failed: '失败', other: '其他' },
+  aliases: { 治疗失败: 'treatment_failed', 死亡: 'died', death: 'died', lost_to_follow_up: 'lost' },
+};
+
 export type CodedValue = { code: string; known: true } | { code: string; known: false };
 
 const lookups = new WeakMap<CodeList, Map<string, string>>();

@@ -16,13 +16,13 @@ export interface EventRow {
   sex: number | null;
   birth_date: string | null;
   archive_no: string;
-  /** the date the service happened: established_on, terminated_on, checked_on, on, followed_on or served_on */
+  /** the date it happened: established_on, terminated_on, checked_on, on, followed_on, served_on, delivered_on, transferred_on, reopened_on (a link or an update: occurred_at) */
   event_date: string | null;
   medium: string;
   division_code: string;
   program: string;
   method: string;
-  /** health check kind, service kind or termination reason */
+  /** health check kind, service kind, termination, exit or reopen reason, delivery outcome, link reason */
   kind: string;
   visit_kind: string;
   bp_systolic: number | null;
@@ -34,6 +34,18 @@ export interface EventRow {
   doses_due: number | null;
   doses_taken: number | null;
   next_followup_on: string | null;
+  /** v1.1: delivery date (delivery records; postpartum and newborn visits) */
+  delivered_on: string | null;
+  /** v1.1: discharge after delivery (delivery records; postpartum and newborn visits) */
+  discharged_on: string | null;
+  /** v1.1 person.linked: the person key of the previous identifier, now one person with this one */
+  linked_from: string;
+  /** v1.1 archive.transferred: the institution that holds the archive from now on */
+  to_institution: string;
+  /** bits of the service items answered (src/transform/service-items.ts): elderly check form, TCM */
+  service_items: number;
+  /** coded fields as their code (residence type, ethnicity, …); an unknown value verbatim */
+  codes: Record<string, string>;
   /** basic-information fields this event answers: field → code, `1` (present, personal) or `none` (answered: none) */
   fields: Record<string, string>;
   /** quality warnings: the event is kept, the problem is listed for supervisors */

@@ -1,4 +1,5 @@
-// Archive events v1 (CONTRACT §1) as zod schemas: the structure clinics must send.
+// Archive events v1 with the v1.1 additions (CONTRACT §1) as zod schemas: the structure clinics
+// must send. v1.1 is additive: schema_version stays 1 and every v1 event stays valid.
 // Domain checks that need more than structure (ID check character, code lists, reference
 // data) run afterwards in normalise-event.ts, so that this file stays the vendor-facing shape.
 import { z } from 'zod';
@@ -6,6 +7,8 @@ import { z } from 'zod';
 export const EVENT_TYPES = [
   'archive.created', 'archive.updated', 'archive.terminated', 'health_check.recorded',
   'program.enrolled', 'program.exited', 'followup.recorded', 'service.recorded',
+  // v1.1
+  'delivery.recorded', 'person.linked', 'archive.transferred', 'archive.reopened',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -33,6 +36,9 @@ export const personSchema = z.object({
   sex: coded.optional(),
   birth_date: dateText.optional(),
 });
+
+/** Answered items of a form (a lab result, an ECG finding): any non-empty value. */
+const formItem = z.unknown();
 
 const residenceSchema = z.object({
   division_code: z.union([z.string(), z.number()]).transform(String),
@@ -107,12 +113,29 @@ export const dataSchemas = {
     checked_on: dateText,
     kind: z.enum(['general', 'elderly_annual']).default('general'),
     vitals: vitalsSchema.optional(),
-    labs: z.looseObject({ fasting_glucose_mmol: measure.optional() }).optional(),
+    labs: z
+      .looseObject({
+        fasting_glucose_mmol: measure.optional(),
+        blood_routine: formItem.optional(),
+        urine_routine: formItem.optional(),
+        liver_function: formItem.optional(),
+        kidney_function: formItem.optional(),
+        lipids: formItem.optional(),
+      })
+      .optional(),
     lifestyle: z.record(z.string(), z.unknown()).optional(),
-    tcm_constitution: z.unknown().optional(),
+    /** 老年人生活自理能力评估 (0–19); 0 is a value */
+    self_care_score: z.number().int().min(0).max(19).optional(),
+    ecg: formItem.optional(),
+    abdominal_ultrasound: formItem.optional(),
     assessment: z.unknown().optional(),
+    /** 健康指导 given; an empty list = none given */
+    guidance: stringList.optional(),
+    tcm_constitution: z.unknown().optional(),
+    tcm_guidance: stringList.optional(),
   }),
   'program.enrolled': z.object({ program: z.enum(PROGRAMS), on: dateText, diagnosed_on: dateText.optional() }),
+  // `reason` is coded in v1.1 (code or Chinese label); a v1 free-text reason stays valid, kept with a warning.
   'program.exited': z.object({ program: z.enum(PROGRAMS), on: dateText, reason: z.string().optional() }),
   'followup.recorded': z.object({
     program: z.enum(PROGRAMS),
@@ -130,10 +153,40 @@ export const dataSchemas = {
     doses_due: z.number().int().min(0).optional(),
     doses_taken: z.number().int().min(0).optional(),
     next_followup_on: dateText.optional(),
+    // v1.1
+    residence: residenceSchema.optional(),
+    contact_phone: z.union([z.string(), z.number()]).transform(String).optional(),
+    delivered_on: dateText.optional(),
+    discharged_on: dateText.optional(),
+    tcm_guidance: stringList.optional(),
   }),
   'service.recorded': z.object({
-    kind: z.enum(['consultation', 'referral', 'joint_consultation']),
+    kind: z.enum(['consultation', 'referral', 'joint_consultation', 'tcm_health_management']),
     served_on: dateText,
+    tcm_constitution: z.unknown().optional(),
+    tcm_guidance: stringList.optional(),
+  }),
+  'delivery.recorded': z.object({
+    delivered_on: dateText,
+    discharged_on: dateText.optional(),
+    outcome: z.enum(['live_birth', 'stillbirth', 'miscarriage', 'induced']),
+    live_births: z.number().int().min(0).max(9).optional(),
+    institution_name: z.string().optional(),
+  }),
+  'person.linked': z.object({
+    previous: z.object({ id_type: z.enum(ID_TYPES).default('resident_id'), id_number: z.string().min(1) }),
+    reason: z.enum(['correction', 'birth_certificate', 'permit_change', 'other']),
+  }),
+  'archive.transferred': z.object({
+    archive_no: archiveNo,
+    transferred_on: dateText,
+    to_institution_code: z.string().min(1),
+    residence: residenceSchema.optional(),
+  }),
+  'archive.reopened': z.object({
+    archive_no: archiveNo,
+    reopened_on: dateText,
+    reason: z.enum(['returned', 'correction']),
   }),
 } satisfies Record<EventType, z.ZodType>;
 
@@ -172,6 +225,6 @@ export function eventJsonSchema(): object {
   return {
     ...z.toJSONSchema(archiveEventSchema, { io: 'input', unrepresentable: 'any' }),
     $id: 'https://hap.example/schemas/archive-event.v1.json',
-    title: 'Resident health archive event v1 (居民健康档案事件)',
+    title: 'Resident health archive event v1.1 (居民健康档案事件)',
   };
 }

@@ -4,7 +4,17 @@
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const CHECK_CHARACTERS = '10X98765432';
 
-export type IdNumberProblem = 'format' | 'birth_date' | 'check_character';
+export type IdNumberProblem = 'format' | 'province' | 'birth_date' | 'check_character';
+
+/**
+ * The first two digits: a province-level code of GB/T 2260 (DOMAIN.md "Identity and the
+ * archive's life"), and 81–83 for the residence permits of Hong Kong, Macao and Taiwan residents.
+ */
+const PROVINCES = new Set([
+  '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '46',
+  '50', '51', '52', '53', '54', '61', '62', '63', '64', '65', '71', '81', '82', '83',
+]);
+
 
 export type ResidentIdResult =
   | { ok: true; idNumber: string; birthDate: string; sex: 1 | 2; convertedFrom15: boolean }
@@ -28,7 +38,8 @@ function isRealDate(yyyymmdd: string): boolean {
   const year = Number(yyyymmdd.slice(0, 4));
   const month = Number(yyyymmdd.slice(4, 6));
   const day = Number(yyyymmdd.slice(6, 8));
-  if (year < 1850 || month < 1 || month > 12 || day < 1) return false;
+  // Not before 1900 (ours, DOMAIN.md); "not after the day received" is checked where that day is known.
+  if (year < 1900 || month < 1 || month > 12 || day < 1) return false;
   const date = new Date(Date.UTC(year, month - 1, day));
   return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
@@ -44,6 +55,7 @@ export function normaliseResidentId(raw: string): ResidentIdResult {
     convertedFrom15 = true;
   }
   if (!/^\d{17}[\dX]$/.test(cleaned)) return { ok: false, problem: 'format', cleaned };
+  if (!PROVINCES.has(cleaned.slice(0, 2))) return { ok: false, problem: 'province', cleaned };
   const birth = cleaned.slice(6, 14);
   if (!isRealDate(birth)) return { ok: false, problem: 'birth_date', cleaned };
   if (checkCharacter(cleaned.slice(0, 17)) !== cleaned[17]) return { ok: false, problem: 'check_character', cleaned };

@@ -2,7 +2,7 @@
 // The result is a value, never an exception: the caller stores rejects with their reasons.
 import type { z } from 'zod';
 import type { ReferenceData } from '../reference/reference-data.js';
-import { BLOOD_TYPE, type CodeList, EDUCATION, ETHNICITY, MARITAL_STATUS, OCCUPATION, RESIDENCE_TYPE, RH, resolveCode, resolveSex } from './code-lists.js';
+import { BLOOD_TYPE, type CodeList, EDUCATION, ETHNICITY, EXIT_REASON, MARITAL_STATUS, OCCUPATION, RESIDENCE_TYPE, RH, resolveCode, resolveSex } from './code-lists.js';
 import { beijingDate, normaliseDate, parseOccurredAt } from './dates.js';
 import type { EventRow, Reason } from './event-row.js';
 import { archiveEventSchema, type ParsedEvent } from './event-schema.js';
@@ -11,6 +11,7 @@ import { maskIdNumber, maskName } from './masking.js';
 import { memoLast } from './memo-last.js';
 import { redactFreeText } from './redact.js';
 import { personKey } from './pseudonym.js';
+import { answeredServiceItems } from './service-items.js';
 
 export interface NormaliseContext {
   reference: ReferenceData;
@@ -25,7 +26,8 @@ const CODED_FIELDS: readonly CodeList[] = [RESIDENCE_TYPE, ETHNICITY, BLOOD_TYPE
 
 const ID_MESSAGES = {
   format: 'not an 18-character citizen ID number (or 15-digit old number)',
-  birth_date: 'the birth date inside the ID number is not a real date',
+  province: 'the first two digits are not a province code of GB/T 2260',
+  birth_date: 'the birth date inside the ID number is not a real date from 1900 on',
   check_character: 'the check character does not match (GB 11643 MOD 11-2)',
 } as const;
 
@@ -48,6 +50,11 @@ function dateOf(event: ParsedEvent): { path: string; value: string } {
     case 'program.exited': return { path: 'data.on', value: event.data.on };
     case 'followup.recorded': return { path: 'data.followed_on', value: event.data.followed_on };
     case 'service.recorded': return { path: 'data.served_on', value: event.data.served_on };
+    case 'delivery.recorded': return { path: 'data.delivered_on', value: event.data.delivered_on };
+    case 'archive.transferred': return { path: 'data.transferred_on', value: event.data.transferred_on };
+    case 'archive.reopened': return { path: 'data.reopened_on', value: event.data.reopened_on };
+    // A link takes effect from when it was made.
+    case 'person.linked': return { path: 'occurred_at', value: '' };
   }
 }
 
@@ -76,12 +83,14 @@ export function normaliseEvent(raw: unknown, ctx: NormaliseContext): NormaliseRe
   let idSex: 1 | 2 | undefined;
   if (person.id_type === 'resident_id') {
     const id = normaliseResidentId(person.id_number);
-    if (id.ok) {
+    if (!id.ok) {
+      reject('person.id_number', `id_${id.problem}`, ID_MESSAGES[id.problem]);
+    } else if (id.birthDate > receivedDate(ctx.receivedAt)) {
+      reject('person.id_number', 'id_birth_date', 'the birth date inside the ID number is after the day the event was received');
+    } else {
       normalisedId = id.idNumber;
       idBirthDate = id.birthDate;
       idSex = id.sex;
-    } else {
-      reject('person.id_number', `id_${id.problem}`, ID_MESSAGES[id.problem]);
     }
   } else if (normalisedId.length === 0) {
     reject('person.id_number', 'id_format', 'empty document number');
@@ -100,7 +109,8 @@ export function normaliseEvent(raw: unknown, ctx: NormaliseContext): NormaliseRe
     name_masked: '', sex: null, birth_date: null, archive_no: '', event_date: null, medium: '', division_code: '',
     program: '', method: '', kind: '', visit_kind: '', bp_systolic: null, bp_diastolic: null, fasting_glucose: null,
     classification: '', condition: '', gestational_weeks: null, doses_due: null, doses_taken: null,
-    next_followup_on: null, fields: {}, warnings: [],
+    next_followup_on: null, delivered_on: null, discharged_on: null, linked_from: '', to_institution: '', service_items: 0,
+    codes: {}, fields: {}, warnings: [],
     source: ctx.source,
   };
   const warn = (code: string) => row.warnings.push(code);
@@ -158,6 +168,10 @@ function fillTypeFields(event: ParsedEvent, row: EventRow, ctx: NormaliseContext
     case 'archive.terminated':
       row.archive_no = event.data.archive_no.trim();
       row.kind = event.data.reason;
+      // Moving out terminates with destination and handover (DOMAIN.md): without them, a quality issue.
+      if (event.data.reason === 'moved_out' && (!event.data.destination?.trim() || !event.data.handover_note?.trim())) {
+        warn('moved_out_without_handover');
+      }
       checkArchiveNo(row, ctx, warn);
       return;
     case 'health_check.recorded':
@@ -165,11 +179,49 @@ function fillTypeFields(event: ParsedEvent, row: EventRow, ctx: NormaliseContext
       row.bp_systolic = event.data.vitals?.bp_systolic ?? null;
       row.bp_diastolic = event.data.vitals?.bp_diastolic ?? null;
       row.fasting_glucose = event.data.labs?.fasting_glucose_mmol ?? null;
+      row.service_items = answeredServiceItems(event.data);
       return;
     case 'program.enrolled':
+      row.program = event.data.program;
+      return;
     case 'program.exited':
       row.program = event.data.program;
-      if (event.type === 'program.exited') row.kind = event.data.reason ?? '';
+      if (event.data.reason !== undefined && event.data.reason.trim() !== '') {
+        // v1 sent free text here: a reason outside the code list is kept verbatim and flagged.
+        const reason = resolveCode(EXIT_REASON, event.data.reason);
+        row.kind = reason.code;
+        if (!reason.known) warn('code_unknown:exit_reason');
+      }
+      return;
+    case 'delivery.recorded':
+      row.kind = event.data.outcome;
+      row.delivered_on = row.event_date;
+      row.discharged_on = optionalDate(event.data.discharged_on, 'data.discharged_on', reject);
+      return;
+    case 'person.linked': {
+      const previous = event.data.previous;
+      const previousId = previous.id_type === 'resident_id' ? normaliseResidentId(previous.id_number) : undefined;
+      // A mistyped previous number may be invalid: its events were then refused and the link joins nothing.
+      const previousText = previousId?.ok ? previousId.idNumber : normaliseOtherId(previous.id_number);
+      if (previousId && !previousId.ok) warn('linked_id_invalid');
+      row.linked_from = personKey(ctx.pseudonymKey, previous.id_type, previousText);
+      row.kind = event.data.reason;
+      if (row.linked_from === row.person_key) reject('data.previous', 'link_to_itself', 'the previous identifier is the same as the person\'s');
+      return;
+    }
+    case 'archive.transferred':
+      row.archive_no = event.data.archive_no.trim();
+      row.to_institution = event.data.to_institution_code.trim();
+      if (!ctx.reference.institutions.has(row.to_institution)) {
+        reject('data.to_institution_code', 'institution_unknown', `institution ${row.to_institution} is not in the reference data`);
+      }
+      fillResidence(event.data.residence, row, ctx, reject, warn);
+      checkArchiveNo(row, ctx, warn);
+      return;
+    case 'archive.reopened':
+      row.archive_no = event.data.archive_no.trim();
+      row.kind = event.data.reason;
+      checkArchiveNo(row, ctx, warn);
       return;
     case 'followup.recorded': {
       const d = event.data;
@@ -184,14 +236,16 @@ function fillTypeFields(event: ParsedEvent, row: EventRow, ctx: NormaliseContext
       row.gestational_weeks = d.gestational_weeks ?? null;
       row.doses_due = d.doses_due ?? null;
       row.doses_taken = d.doses_taken ?? null;
-      if (d.next_followup_on !== undefined) {
-        row.next_followup_on = normaliseDate(d.next_followup_on) ?? null;
-        if (!row.next_followup_on) reject('data.next_followup_on', 'date_invalid', 'not a date');
-      }
+      row.next_followup_on = optionalDate(d.next_followup_on, 'data.next_followup_on', reject);
+      row.delivered_on = optionalDate(d.delivered_on, 'data.delivered_on', reject);
+      row.discharged_on = optionalDate(d.discharged_on, 'data.discharged_on', reject);
+      row.service_items = answeredServiceItems(d);
+      fillResidence(d.residence, row, ctx, reject, warn);
       return;
     }
     case 'service.recorded':
       row.kind = event.data.kind;
+      row.service_items = answeredServiceItems(event.data);
       return;
   }
 }
@@ -209,26 +263,20 @@ function fillArchiveFields(
   // Envelope facts that are also basic-information fields of the archive form.
   f.id_number = '1';
   if (row.name_masked) f.name = '1';
-  if (row.sex !== null && person.sex !== undefined) f.sex = String(row.sex);
+  // A resident ID carries the sex as it carries the birth date: the form shows both.
+  if (row.sex !== null && (person.sex !== undefined || person.id_type === 'resident_id')) f.sex = String(row.sex);
   if (person.birth_date !== undefined || person.id_type === 'resident_id') f.birth_date = '1';
   row.medium = d.medium ?? '';
   if (d.medium) f.medium = d.medium;
-  if (d.residence) {
-    const code = d.residence.division_code.trim();
-    if (!/^\d{12}$/.test(code)) {
-      reject('data.residence.division_code', 'division_code_format', 'a residence division code has 12 digits (community/village committee)');
-    } else {
-      row.division_code = code;
-      f.division_code = code;
-      if (ctx.reference.divisions.get(code)?.level !== 'community') warn('division_outside_region');
-    }
-    if (d.residence.address !== undefined && d.residence.address.trim() !== '') f.address = '1';
-  }
+  fillResidence(d.residence, row, ctx, reject, warn);
+  if (row.division_code) f.division_code = row.division_code;
+  if (d.residence?.address !== undefined && d.residence.address.trim() !== '') f.address = '1';
   for (const list of CODED_FIELDS) {
     const value = (d as Record<string, unknown>)[list.field];
     if (value === undefined || value === null || value === '') continue;
     const resolved = resolveCode(list, value as string | number);
     f[list.field] = resolved.code;
+    row.codes[list.field] = resolved.code;
     if (!resolved.known) warn(`code_unknown:${list.field}`);
   }
   for (const personal of ['phone', 'contact_name', 'contact_phone'] as const) {
@@ -246,6 +294,31 @@ function fillArchiveFields(
   }
   if (d.genetic_disease !== undefined) f.genetic_disease = isNoneAnswer(d.genetic_disease) ? 'none' : '1';
   if (d.living_environment !== undefined) f.living_environment = '1';
+}
+
+function optionalDate(value: string | undefined, path: string, reject: Reject): string | null {
+  if (value === undefined) return null;
+  const date = normaliseDate(value);
+  if (!date) reject(path, 'date_invalid', 'not a date (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD)');
+  return date ?? null;
+}
+
+/** Where the person lives: a 12-digit community/village code (any event type may say it). */
+function fillResidence(
+  residence: { division_code: string; address?: string | undefined } | undefined,
+  row: EventRow,
+  ctx: NormaliseContext,
+  reject: Reject,
+  warn: (code: string) => void,
+): void {
+  if (!residence) return;
+  const code = residence.division_code.trim();
+  if (!/^\d{12}$/.test(code)) {
+    reject('data.residence.division_code', 'division_code_format', 'a residence division code has 12 digits (community/village committee)');
+    return;
+  }
+  row.division_code = code;
+  if (ctx.reference.divisions.get(code)?.level !== 'community') warn('division_outside_region');
 }
 
 /** 17 digits = the 12-digit community code + a 5-digit serial (service guide §六(四)). */

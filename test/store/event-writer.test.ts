@@ -14,7 +14,8 @@ describe('TabSeparated rows', () => {
       person_key: 'k', id_type: 'resident_id', id_masked: 'm', name_masked: '', sex: null, birth_date: null, archive_no: '', event_date: '2025-05-01',
       medium: '', division_code: '', program: '', method: '', kind: 'referral', visit_kind: '', bp_systolic: 120.5, bp_diastolic: null,
       fasting_glucose: null, classification: '', condition: '', gestational_weeks: null, doses_due: null, doses_taken: null, next_followup_on: null,
-      fields: { name: '1', phone: '1' }, warnings: ["a'b"], source: 'x:1',
+      delivered_on: null, discharged_on: '2025-04-30', linked_from: '', to_institution: 'H2', service_items: 5,
+      codes: { ethnicity: '01', education: "x'y\tz" }, fields: { name: '1', phone: '1' }, warnings: ["a'b"], source: 'x:1',
     } satisfies EventRow;
     const cells = eventTsvLine(row).split('\t');
     expect(cells).toHaveLength(EVENT_COLUMNS.length);
@@ -26,5 +27,7 @@ describe('TabSeparated rows', () => {
     expect(at('bp_systolic')).toBe('120.5');
     expect(at('answered_fields')).toBe(String((1 << 0) | (1 << 4)));
     expect(at('warnings')).toBe("['a\\'b']");
+    expect(at('discharged_on')).toBe('2025-04-30');
+    expect(at('codes')).toBe("{'ethnicity':'01','education':'x\\'y z'}");
   });
 });

@@ -77,3 +77,25 @@ CREATE TABLE IF NOT EXISTS indicator_snapshots_local ON CLUSTER hap (
       ORDER BY (indicator, year, level, code, snapshot_date);
 
 CREATE TABLE IF NOT EXISTS indicator_snapshots ON CLUSTER hap AS indicator_snapshots_local ENGINE = Distributed('hap', currentDatabase(), 'indicator_snapshots_local', cityHash64(indicator, code));
+
+ALTER TABLE events_local ON CLUSTER hap         ADD COLUMN IF NOT EXISTS delivered_on Nullable(Date32),
+        ADD COLUMN IF NOT EXISTS discharged_on Nullable(Date32),
+        -- person.linked: the person key of the previous identifier
+        ADD COLUMN IF NOT EXISTS linked_from String,
+        -- archive.transferred: the new holder of the archive
+        ADD COLUMN IF NOT EXISTS to_institution LowCardinality(String),
+        -- bits of the service items answered (src/transform/service-items.ts)
+        ADD COLUMN IF NOT EXISTS service_items UInt32,
+        -- coded fields as their code
+        ADD COLUMN IF NOT EXISTS codes Map(LowCardinality(String), String);
+
+ALTER TABLE events ON CLUSTER hap         ADD COLUMN IF NOT EXISTS delivered_on Nullable(Date32),
+        ADD COLUMN IF NOT EXISTS discharged_on Nullable(Date32),
+        -- person.linked: the person key of the previous identifier
+        ADD COLUMN IF NOT EXISTS linked_from String,
+        -- archive.transferred: the new holder of the archive
+        ADD COLUMN IF NOT EXISTS to_institution LowCardinality(String),
+        -- bits of the service items answered (src/transform/service-items.ts)
+        ADD COLUMN IF NOT EXISTS service_items UInt32,
+        -- coded fields as their code
+        ADD COLUMN IF NOT EXISTS codes Map(LowCardinality(String), String);
