@@ -5,11 +5,14 @@ function filterText(f: Filter): string {
   if ('all' in f) return `(${f.all.map(filterText).join(' AND ')})`;
   if ('any' in f) return `(${f.any.map(filterText).join(' OR ')})`;
   if ('not' in f) return `NOT ${filterText(f.not)}`;
+  if ('when_param' in f) return `(when {${f.when_param}} = ${JSON.stringify(f.is)}: ${filtersText(f.then)}; otherwise: ${filtersText(f.otherwise)})`;
   const right = f.param !== undefined ? `{${f.param}}` : f.op === 'is_null' || f.op === 'is_not_null' ? '' : JSON.stringify(f.value);
   return `${f.column} ${f.op} ${right}`.trim();
 }
 
-const filtersText = (filters: readonly Filter[]) => (filters.length === 0 ? '—' : filters.map(filterText).join(' AND '));
+function filtersText(filters: readonly Filter[]): string {
+  return filters.length === 0 ? '—' : filters.map(filterText).join(' AND ');
+}
 
 export function renderCatalogue(catalogue: readonly Indicator[]): string {
   const lines = [

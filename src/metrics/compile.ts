@@ -27,6 +27,7 @@ class FilterCompiler {
   constructor(
     private readonly indicator: Indicator,
     private readonly columns: Readonly<Record<string, SubjectColumn>>,
+    private readonly prefix = '',
   ) {}
 
   compile(filters: readonly Filter[]): string {
@@ -35,6 +36,14 @@ class FilterCompiler {
   }
 
   private one(filter: Filter): string {
+    if ('when_param' in filter) {
+      if (!(filter.when_param in this.indicator.parameters)) {
+        throw new IndicatorDefinitionError(this.indicator.id, `parameter ${filter.when_param} is not declared`);
+      }
+      // Chosen now: the SQL of an indicator holds only the rule in force.
+      const chosen = this.indicator.parameters[filter.when_param] === filter.is ? filter.then : filter.otherwise;
+      return `(${this.compile(chosen)})`;
+    }
     if ('all' in filter) return `(${this.compile(filter.all)})`;
     if ('any' in filter) return filter.any.length === 0 ? '0' : `(${filter.any.map((f) => this.one(f)).join(' OR ')})`;
     if ('not' in filter) return `NOT (${this.one(filter.not)})`;
@@ -48,11 +57,15 @@ class FilterCompiler {
       return `${filter.column} ${OPERATORS[filter.op]} {${filter.param}:${PERIOD_PARAMETERS[filter.param as keyof typeof PERIOD_PARAMETERS]}}`;
     }
     if (filter.param !== undefined) {
-      value = this.indicator.parameters[filter.param];
-      if (value === undefined) throw new IndicatorDefinitionError(this.indicator.id, `parameter ${filter.param} is not declared`);
+      const parameter = this.indicator.parameters[filter.param];
+      if (parameter === undefined) throw new IndicatorDefinitionError(this.indicator.id, `parameter ${filter.param} is not declared`);
+      if (parameter === null || typeof parameter === 'boolean') {
+        throw new IndicatorDefinitionError(this.indicator.id, `parameter ${filter.param} is ${parameter}: compare with a number or text (a switch belongs in when_param)`);
+      }
+      value = parameter;
     }
     if (value === undefined) throw new IndicatorDefinitionError(this.indicator.id, `filter on ${filter.column} has neither value nor param`);
-    const name = `f${this.next++}`;
+    const name = `${this.prefix}f${this.next++}`;
     this.params[name] = value;
     const type = column.type === 'String' ? 'String' : column.type === 'Date32' ? 'Date32' : 'Float64';
     return `${filter.column} ${OPERATORS[filter.op]} {${name}:${type}}`;
@@ -83,6 +96,27 @@ WHERE ${inRegion()} AND ifNull(${where}, 0)
 GROUP BY group_key
 ORDER BY group_key`;
   return { sql, params: filters.params };
+}
+
+/**
+ * The condition that picks an indicator's people: its numerator (those served) or its denominator
+ * (those it is about), over its subject's columns — for lists and samples built on the same rule.
+ * Parameter names are prefixed so that they never meet another query's.
+ */
+export function compileCohort(indicator: Indicator, part: 'numerator' | 'denominator'): CompiledQuery {
+  const subject = SUBJECTS[indicator.subject];
+  const filters = new FilterCompiler(indicator, subject.columns, `${indicator.id}_`);
+  const where = filters.compile(indicator.where);
+  const counted = 'filters' in indicator.denominator ? filters.compile(indicator.denominator.filters) : '1';
+  const condition = part === 'denominator' ? `(${where}) AND (${counted})` : `(${where}) AND (${counted}) AND (${filters.compile(indicator.numerator.filters)})`;
+  return { sql: `ifNull(${condition}, 0)`, params: filters.params };
+}
+
+/** A declared parameter of an indicator (thresholds other queries share, such as `elderly_age`). */
+export function indicatorParameter(catalogue: readonly Indicator[], indicatorId: string, name: string): number {
+  const value = catalogue.find((i) => i.id === indicatorId)?.parameters[name];
+  if (typeof value !== 'number') throw new IndicatorDefinitionError(indicatorId, `has no numeric parameter ${name}`);
+  return value;
 }
 
 export { PERIOD_PARAMETERS };

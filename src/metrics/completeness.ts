@@ -42,7 +42,7 @@ export async function completeness(
   options: { period: EvaluationPeriod; region: Division; by: GroupLevel },
 ): Promise<{ rows: CompletenessRow[]; total: CompletenessRow }> {
   const group = GROUP_EXPRESSIONS[options.by];
-  const params = periodParams(options.period, options.region.code);
+  const params = periodParams(options.period, options.region.code, reference);
   const where = `${inRegion()} AND active_archive = 1`;
   const perField = await queryRows<{ group_key: string; field: string; required: string; missing: string }>(
     client,

@@ -7,6 +7,7 @@ import { queryRows } from '../store/clickhouse.js';
 import { toDateTime64 } from '../store/event-writer.js';
 import { readPopulation } from '../store/population-store.js';
 import { fieldMask } from '../transform/archive-fields.js';
+import { ELDERLY_CHECK_FORM, serviceItemBit, serviceItemMask } from '../transform/service-items.js';
 import { BASIC_FIELDS, CHILD_BASIC_FIELDS } from './catalogue.js';
 import { compileIndicator } from './compile.js';
 import { PopulationLookup } from './denominators.js';
@@ -37,8 +38,16 @@ export interface IndicatorResult {
   total: IndicatorRow;
 }
 
+/** DOMAIN.md: an archive is established with name, sex, birth date, ID number and residence. */
+const ESTABLISHED_FIELDS = ['name', 'sex', 'birth_date', 'id_number', 'division_code'] as const;
+
+/** `institution:street` for every street an institution serves (which archive of a duplicate to keep). */
+export function servingPairs(reference: Pick<ReferenceData, 'institutions'>): string[] {
+  return [...reference.institutions.values()].flatMap((i) => i.serves.map((street) => `${i.code}:${street.slice(0, 9)}`));
+}
+
 /** The parameters every subject query binds, from a period. */
-export function periodParams(period: EvaluationPeriod, region: string): Record<string, unknown> {
+export function periodParams(period: EvaluationPeriod, region: string, reference: Pick<ReferenceData, 'institutions'>): Record<string, unknown> {
   return {
     year: period.year,
     eval_date: period.evalDate,
@@ -47,6 +56,11 @@ export function periodParams(period: EvaluationPeriod, region: string): Record<s
     received_before: toDateTime64(period.receivedBefore),
     basic_mask: fieldMask(BASIC_FIELDS),
     child_mask: fieldMask(CHILD_BASIC_FIELDS),
+    established_mask: fieldMask(ESTABLISHED_FIELDS),
+    elderly_form_mask: serviceItemMask(ELDERLY_CHECK_FORM),
+    tcm_constitution_bit: serviceItemBit('tcm_constitution'),
+    tcm_guidance_bit: serviceItemBit('tcm_guidance'),
+    serving: servingPairs(reference),
     region,
     include_unlocated: region.length === 6 ? 1 : 0,
   };
@@ -79,7 +93,7 @@ export async function evaluateIndicator(
   const { period, region, by } = options;
   const compiled = compileIndicator(indicator, by);
   const counted = await queryRows<{ group_key: string; numerator: string; denominator: string }>(client, compiled.sql, {
-    ...periodParams(period, region.code),
+    ...periodParams(period, region.code, reference),
     ...compiled.params,
   });
   const byKey = new Map(counted.map((r) => [r.group_key, { numerator: Number(r.numerator), denominator: Number(r.denominator) }]));

@@ -3,6 +3,9 @@
 import { z } from 'zod';
 
 const scalar = z.union([z.number(), z.string()]);
+/** A parameter: a threshold, a switch (`prorate`), or null for "none" (`first_visit_within_days`). */
+const parameterValue = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+export type ParameterValue = z.infer<typeof parameterValue>;
 
 export const comparisonSchema = z.object({
   column: z.string(),
@@ -14,18 +17,30 @@ export const comparisonSchema = z.object({
 });
 export type Comparison = z.infer<typeof comparisonSchema>;
 
-export type Filter = Comparison | { all: Filter[] } | { any: Filter[] } | { not: Filter };
+/**
+ * A rule chosen by a parameter of the indicator at compile time: `then` when the parameter equals
+ * `is`, else `otherwise` (a district switches `prorate` or `require_annual_check` without code).
+ */
+export interface ParameterSwitch {
+  when_param: string;
+  is: ParameterValue;
+  then: Filter[];
+  otherwise: Filter[];
+}
+
+export type Filter = Comparison | { all: Filter[] } | { any: Filter[] } | { not: Filter } | ParameterSwitch;
 export const filterSchema: z.ZodType<Filter> = z.lazy(() =>
   z.union([
     comparisonSchema,
     z.object({ all: z.array(filterSchema) }),
     z.object({ any: z.array(filterSchema) }),
     z.object({ not: filterSchema }),
+    z.object({ when_param: z.string(), is: parameterValue, then: z.array(filterSchema), otherwise: z.array(filterSchema) }),
   ]),
 );
 
 export const POPULATION_GROUPS = [
-  'resident_total', 'aged_65_plus', 'aged_0_6', 'live_births', 'hypertension_estimated', 'diabetes_estimated', 'smd_estimated',
+  'resident_total', 'aged_65_plus', 'aged_0_6', 'aged_0_36_months', 'live_births', 'hypertension_estimated', 'diabetes_estimated', 'smd_estimated',
   'tb_notified',
 ] as const;
 
@@ -41,10 +56,12 @@ export const indicatorSchema = z.object({
     z.object({ description: z.string(), filters: z.array(filterSchema) }),
     z.object({ description: z.string(), population: z.enum(POPULATION_GROUPS) }),
   ]),
-  parameters: z.record(z.string(), scalar).default({}),
+  parameters: z.record(z.string(), parameterValue).default({}),
   /** 0..1, null when the specification sets none */
   target: z.number().min(0).max(1).nullable(),
   source: z.string(),
   formula_zh: z.string(),
+  /** what changed from definitions v1 (docs/indicators.md "Changed in v2"), empty when nothing */
+  changed_in_v2: z.string().default(''),
 });
 export type Indicator = z.infer<typeof indicatorSchema>;

@@ -8,55 +8,57 @@ import { queryRows } from '../store/clickhouse.js';
 import { toCsv } from './assessment.js';
 import { periodParams } from './evaluate.js';
 import type { EvaluationPeriod } from './evaluation-period.js';
-import { inRegion, patientSubject, personSubject, type Subject } from './subjects.js';
+import { type CompiledQuery, compileCohort } from './compile.js';
+import type { Indicator } from './indicator-schema.js';
+import { inRegion, SUBJECTS } from './subjects.js';
 
 interface SampleFrame {
   name_zh: string;
-  subject: Subject;
-  /** who may be drawn: a condition on the subject's columns (fixed text, never user input) */
-  eligible: string;
+  /** who may be drawn: the people of this indicator's numerator or denominator (one rule with the figure) */
+  indicator: string;
+  draw_from: 'numerator' | 'denominator';
   /** which events count as this service when showing the last service date */
   service_events: string;
 }
 
-const program = (name: string): Pick<SampleFrame, 'subject' | 'eligible' | 'service_events'> => ({
-  subject: patientSubject,
-  // Under management in the year, as the management indicators' denominators.
-  eligible: `program = '${name}' AND under_management = 1`,
+const program = (name: string, indicator: string): Pick<SampleFrame, 'indicator' | 'draw_from' | 'service_events'> => ({
+  // Under management in the year: the management indicator's denominator.
+  indicator,
+  draw_from: 'denominator',
   service_events: `type = 'followup.recorded' AND program = '${name}'`,
 });
 
 // Services defined by a population rather than an enrolment (elderly, child, maternal) sample the
-// people served in the year: it is the recorded service that the phone call verifies.
+// people served in the year, the indicator's numerator: it is the recorded service that the phone call verifies.
 export const SAMPLE_SERVICES = {
   archive: {
     name_zh: '居民健康档案管理',
-    subject: personSubject,
-    eligible: 'active_archive = 1',
-    service_events: "type IN ('health_check.recorded', 'followup.recorded', 'service.recorded')",
+    indicator: 'archive_coverage',
+    draw_from: 'numerator',
+    service_events: "type IN ('health_check.recorded', 'followup.recorded', 'service.recorded', 'delivery.recorded')",
   },
-  hypertension: { name_zh: '高血压患者健康管理', ...program('hypertension') },
-  diabetes: { name_zh: '2型糖尿病患者健康管理', ...program('diabetes') },
+  hypertension: { name_zh: '高血压患者健康管理', ...program('hypertension', 'hypertension_standard_management') },
+  diabetes: { name_zh: '2型糖尿病患者健康管理', ...program('diabetes', 'diabetes_standard_management') },
   elderly: {
     name_zh: '老年人健康管理',
-    subject: personSubject,
-    eligible: 'active_archive = 1 AND age_at_year_end >= 65 AND health_checks_in_year >= 1',
+    indicator: 'elderly_health_management',
+    draw_from: 'numerator',
     service_events: "type = 'health_check.recorded'",
   },
   child: {
     name_zh: '0～6岁儿童健康管理',
-    subject: personSubject,
-    eligible: 'age_at_eval <= 6 AND child_followups_in_year >= 1',
+    indicator: 'child_health_management',
+    draw_from: 'numerator',
     service_events: "type = 'followup.recorded' AND program = 'child'",
   },
   maternal: {
     name_zh: '孕产妇健康管理',
-    subject: personSubject,
-    eligible: 'first_prenatal_weeks_in_year IS NOT NULL OR postpartum_visits_in_year >= 1',
+    indicator: 'postpartum_visit',
+    draw_from: 'numerator',
     service_events: "type = 'followup.recorded' AND program = 'maternal'",
   },
-  severe_mental_disorder: { name_zh: '严重精神障碍患者管理', ...program('severe_mental_disorder') },
-  tuberculosis: { name_zh: '肺结核患者健康管理', ...program('tuberculosis') },
+  severe_mental_disorder: { name_zh: '严重精神障碍患者管理', ...program('severe_mental_disorder', 'smd_standard_management') },
+  tuberculosis: { name_zh: '肺结核患者健康管理', ...program('tuberculosis', 'tb_management') },
 } as const satisfies Record<string, SampleFrame>;
 
 export type SampleService = keyof typeof SAMPLE_SERVICES;
@@ -65,23 +67,29 @@ export const SAMPLE_SERVICE_IDS = Object.keys(SAMPLE_SERVICES) as SampleService[
 const ORDER = '(occurred_at, institution_code, event_id)';
 
 /** The draw for one service; `ev` (the event log as of the evaluation date) comes from the subject's CTEs. */
-export function sampleSql(service: SampleService): string {
+export function sampleSql(service: SampleService, catalogue: readonly Indicator[]): CompiledQuery {
   const frame: SampleFrame = SAMPLE_SERVICES[service];
-  return `${frame.subject.sql},
+  const indicator = catalogue.find((i) => i.id === frame.indicator);
+  if (!indicator) throw new Error(`sample ${service}: indicator ${frame.indicator} is not in the catalogue`);
+  const eligible = compileCohort(indicator, frame.draw_from);
+  // A patient subject has a row per program: a person is drawn once.
+  const sql = `${SUBJECTS[indicator.subject].sql},
 picked AS (
-  SELECT person_key, division_code, institution_code, count() OVER () AS eligible,
+  SELECT person_key, any(division_code) AS division_code, any(institution_code) AS institution_code, count() OVER () AS eligible,
     cityHash64(person_key, {seed:UInt64}) AS draw
   FROM subject
-  WHERE ${inRegion()} AND ifNull(${frame.eligible}, 0)
+  WHERE ${inRegion()} AND ${eligible.sql}
+  GROUP BY person_key
   ORDER BY draw, person_key
   LIMIT {size:UInt32}
 ),
 details AS (
   SELECT person_key,
-    argMaxIf(id_masked, ${ORDER}, id_masked != '') AS latest_id_masked,
+    -- The newest identifier's facts (a linked person is shown as they are known now).
+    argMaxIf(id_masked, (identifier_key = person_key, ${ORDER}), id_masked != '') AS latest_id_masked,
     argMaxIf(name_masked, ${ORDER}, name_masked != '') AS latest_name_masked,
     argMaxIf(sex, ${ORDER}, sex IS NOT NULL) AS latest_sex,
-    argMaxIf(birth_date, ${ORDER}, birth_date IS NOT NULL) AS latest_birth_date,
+    argMaxIf(birth_date, (identifier_key = person_key, ${ORDER}), birth_date IS NOT NULL) AS latest_birth_date,
     argMaxIf(archive_no, ${ORDER}, archive_no != '') AS latest_archive_no,
     maxIf(event_date, ${frame.service_events}) AS last_service_on
   FROM ev
@@ -95,6 +103,7 @@ SELECT p.eligible AS eligible, d.latest_id_masked AS id_masked, d.latest_name_ma
 FROM picked AS p
 LEFT JOIN details AS d ON d.person_key = p.person_key
 ORDER BY p.draw, p.person_key`;
+  return { sql, params: eligible.params };
 }
 
 export interface SampleRow {
@@ -133,12 +142,14 @@ interface DrawnRow {
 export async function drawPhoneSample(
   client: ClickHouseClient,
   reference: ReferenceData,
+  catalogue: readonly Indicator[],
   options: { period: EvaluationPeriod; region: Division; services: readonly SampleService[]; size: number; seed: number },
 ): Promise<PhoneSample> {
   const { period, region, size, seed } = options;
   const services: PhoneSample['services'] = [];
   for (const service of options.services) {
-    const drawn = await queryRows<DrawnRow>(client, sampleSql(service), { ...periodParams(period, region.code), seed: String(seed), size });
+    const draw = sampleSql(service, catalogue);
+    const drawn = await queryRows<DrawnRow>(client, draw.sql, { ...periodParams(period, region.code, reference), ...draw.params, seed: String(seed), size });
     services.push({
       service,
       name_zh: SAMPLE_SERVICES[service].name_zh,

@@ -1,5 +1,6 @@
-// The worklist kinds of DOMAIN.md "What supervisors check", each a SQL relation over the event
-// log as known on the evaluation date, with the same columns:
+// The worklist kinds of DOMAIN.md "What supervisors check", each a SQL relation over the person
+// subject's relations (`subject`, `ev`, `ev_received`, `archive_state`: see src/metrics/subjects.ts),
+// with the same columns:
 //   person_key, institution_code, division_code, archive_no, detail, on_date
 // (detail is plain text for the supervisor; nothing in it is personal).
 
@@ -45,41 +46,52 @@ export const ISSUE_KINDS: readonly IssueKind[] = [
     // Dated after the day it was received (the warning set at ingest), from all received events:
     // the indicators' event log stops at the evaluation date and would hide them.
     sql: `SELECT person_key, institution_code, division_code, archive_no, concat('服务日期晚于接收日期 (', type, ' ', event_id, ')') AS detail, event_date AS on_date
-      FROM ev_all WHERE has(warnings, 'future_dated')`,
+      FROM ev_received WHERE has(warnings, 'future_dated')`,
   },
+  warningKind('moved_out_without_handover', '迁出未注明去向或交接', 'moved out without destination or handover', 'moved_out_without_handover', "'迁出终止档案未注明迁往地点或交接情况'"),
   {
     kind: 'service_after_death',
     label_zh: '死亡后仍有服务记录',
     label_en: 'services recorded after death',
     sql: `SELECT e.person_key AS person_key, e.institution_code AS institution_code, e.division_code AS division_code, e.archive_no AS archive_no,
         concat('死亡日期 ', toString(d.death_date), ' 之后的 ', e.type, ' ', e.event_id) AS detail, e.event_date AS on_date
-      FROM ev AS e INNER JOIN (SELECT person_key, death_date FROM person_base WHERE death_date IS NOT NULL) AS d ON d.person_key = e.person_key
+      FROM ev AS e INNER JOIN (SELECT person_key, death_date FROM subject WHERE death_date IS NOT NULL) AS d ON d.person_key = e.person_key
       WHERE e.type IN ${DYNAMIC} AND e.event_date > d.death_date`,
   },
   {
     kind: 'duplicate_archive',
     label_zh: '重复建档',
     label_en: 'duplicate archives of one person',
-    // Lineage: the first established archive is kept, the later ones are to be merged into it.
-    sql: `SELECT person_key, lineage[1].3 AS institution_code, '' AS division_code,
-        arrayStringConcat(arrayMap(t -> t.2, lineage), ' ← ') AS archive_no,
-        concat(toString(length(lineage)), ' 份有效档案，保留最早建立的 ', lineage[1].2, '，机构: ',
-               arrayStringConcat(arrayDistinct(arrayMap(t -> t.3, lineage)), ', ')) AS detail,
-        lineage[1].1 AS on_date
+    // 一人一档一属地: keep the archive held by the institution serving the person's latest
+    // residence, else the most recently used; the others are to be merged into it.
+    sql: `SELECT person_key, archives_by_preference[1].1 AS institution_code, division_code,
+        arrayStringConcat(arrayMap(t -> t.3, archives_by_preference), ' ← ') AS archive_no,
+        concat(toString(open_archives), ' 份有效档案，保留 ', archives_by_preference[1].3, '（', archives_by_preference[1].1, '），机构: ',
+               arrayStringConcat(arrayDistinct(arrayMap(t -> t.1, archives_by_preference)), ', ')) AS detail,
+        NULL AS on_date
+      FROM subject WHERE open_archives > 1`,
+  },
+  {
+    kind: 'archive_no_shared',
+    label_zh: '档案编号重复使用',
+    label_en: 'one archive number used by two people',
+    sql: `SELECT arrayJoin(people) AS person_key, holder AS institution_code, '' AS division_code, archive_no,
+        concat('档案编号被 ', toString(length(people)), ' 人使用') AS detail, established_on AS on_date
       FROM (
-        SELECT person_key, arraySort(t -> t.1, groupArray((established_on, archive_no, archive_institution))) AS lineage
-        FROM archive_state WHERE established_on IS NOT NULL AND terminated_on IS NULL
-        GROUP BY person_key HAVING count() > 1
+        SELECT archive_no, any(holder) AS holder, min(established_on) AS established_on, groupUniqArray(person_key) AS people
+        FROM archive_state WHERE match(archive_no, '^[0-9]{17}$')
+        GROUP BY archive_no HAVING length(people) > 1
       )`,
   },
   {
     kind: 'group_mismatch',
     label_zh: '人群分类不符',
     label_en: 'tagged into a group the person does not fit',
+    // Ages are the indicators' parameters (min_patient_age, elderly_age), bound at run time.
     sql: `SELECT e.person_key AS person_key, e.institution_code AS institution_code, e.division_code AS division_code, e.archive_no AS archive_no,
         concat(e.program, if(e.type = 'health_check.recorded', ' 老年人体检', ' 纳入管理'), '，年龄 ', toString(age('year', b.birth_date, e.event_date))) AS detail,
         e.event_date AS on_date
-      FROM ev AS e INNER JOIN person_base AS b ON b.person_key = e.person_key
+      FROM ev AS e INNER JOIN subject AS b ON b.person_key = e.person_key
       WHERE (e.type = 'program.enrolled' AND e.program IN ('hypertension', 'diabetes') AND age('year', b.birth_date, e.event_date) < {min_chronic_age:UInt8})
          OR (e.type = 'program.enrolled' AND e.program = 'elderly' AND age('year', b.birth_date, e.event_date) < {elderly_age:UInt8})
          OR (e.type = 'health_check.recorded' AND e.kind = 'elderly_annual' AND age('year', b.birth_date, e.event_date) < {elderly_age:UInt8})`,

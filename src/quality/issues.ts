@@ -3,7 +3,9 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { FIELD_LABELS } from '../metrics/completeness.js';
 import type { EvaluationPeriod } from '../metrics/evaluation-period.js';
+import { indicatorParameter } from '../metrics/compile.js';
 import { periodParams } from '../metrics/evaluate.js';
+import type { Indicator } from '../metrics/indicator-schema.js';
 import { inRegion, personSubject } from '../metrics/subjects.js';
 import type { Division } from '../reference/divisions.js';
 import { institutionsServing, type ReferenceData } from '../reference/reference-data.js';
@@ -42,7 +44,6 @@ function issuesSql(): string {
     (k) => `SELECT '${k.kind}' AS kind, person_key, institution_code, division_code, archive_no, detail, CAST(on_date AS Nullable(Date32)) AS on_date FROM (${k.sql})`,
   ).join('\nUNION ALL\n');
   return `${personSubject.sql},
-ev_all AS (SELECT * FROM events FINAL WHERE received_at <= {received_before:DateTime64(3, 'UTC')}),
 issues AS (
 ${union}
 ),
@@ -50,7 +51,7 @@ ${MASKED_PEOPLE},
 located AS (
   SELECT i.kind AS kind, i.person_key AS person_key, i.institution_code AS institution_code,
     if(b.division_code != '', b.division_code, i.division_code) AS division_code, i.archive_no AS archive_no, i.detail AS detail, i.on_date AS on_date
-  FROM issues AS i LEFT JOIN person_base AS b ON b.person_key = i.person_key
+  FROM issues AS i LEFT JOIN (SELECT person_key, division_code FROM subject) AS b ON b.person_key = i.person_key
 ),
 listed AS (
   SELECT l.*, p.id_masked AS id_masked, p.name_masked AS name_masked
@@ -60,14 +61,14 @@ listed AS (
 )`;
 }
 
-export async function listIssues(client: ClickHouseClient, reference: ReferenceData, q: IssueQuery): Promise<{ total: number; counts_by_kind: Record<string, number>; rows: IssueRow[] }> {
+export async function listIssues(client: ClickHouseClient, reference: ReferenceData, catalogue: readonly Indicator[], q: IssueQuery): Promise<{ total: number; counts_by_kind: Record<string, number>; rows: IssueRow[] }> {
   const fields = Object.keys(FIELD_LABELS);
   const params = {
-    ...periodParams(q.period, q.region.code),
+    ...periodParams(q.period, q.region.code, reference),
     field_names: fields.map((f) => `${FIELD_LABELS[f]}(${f})`),
     field_bits: fields.map(fieldBit),
-    min_chronic_age: 35,
-    elderly_age: 65,
+    min_chronic_age: indicatorParameter(catalogue, 'hypertension_standard_management', 'min_patient_age'),
+    elderly_age: indicatorParameter(catalogue, 'elderly_health_management', 'elderly_age'),
     stale_days: q.staleDays,
     region_institutions: institutionsServing(reference, q.region.code).map((i) => i.code),
     institution: q.institution ?? '',

@@ -6,6 +6,7 @@ import type { EvaluationPeriod } from '../metrics/evaluation-period.js';
 import { periodParams } from '../metrics/evaluate.js';
 import { inRegion, patientSubject } from '../metrics/subjects.js';
 import type { Division } from '../reference/divisions.js';
+import type { ReferenceData } from '../reference/reference-data.js';
 import { queryRows } from '../store/clickhouse.js';
 import { MASKED_PEOPLE } from './masked-people.js';
 import type { Program } from '../transform/event-schema.js';
@@ -38,6 +39,7 @@ export interface OverdueRow {
 
 export async function listOverdue(
   client: ClickHouseClient,
+  reference: ReferenceData,
   q: { period: EvaluationPeriod; region: Division; programs: Program[]; page: number; pageSize: number },
 ): Promise<{ total: number; rows: OverdueRow[] }> {
   const programs = q.programs.length > 0 ? q.programs : (Object.keys(FOLLOWUP_CADENCE_DAYS) as Program[]);
@@ -57,7 +59,7 @@ overdue AS (
   WHERE d.due_on < {eval_date:Date32}
 )`;
   const params = {
-    ...periodParams(q.period, q.region.code),
+    ...periodParams(q.period, q.region.code, reference),
     programs,
     cadence: programs.map((p) => FOLLOWUP_CADENCE_DAYS[p]),
     limit: q.pageSize,

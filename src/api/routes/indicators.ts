@@ -27,9 +27,10 @@ const catalogueEntry = z.object({
   numerator: z.object({ description: z.string(), filters: z.array(filterSchema) }),
   denominator: z.object({ description: z.string(), filters: z.array(filterSchema).optional(), population: z.string().optional() }),
   where: z.array(filterSchema),
-  parameters: z.record(z.string(), z.union([z.number(), z.string()])),
+  parameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
   target: z.number().nullable(),
   source: z.string(),
+  changed_in_v2: z.string().describe('what changed from definitions v1, empty when nothing'),
 });
 
 export const indicatorRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (app, { runtime }) => {

@@ -68,7 +68,7 @@ export const qualityIssueRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = a
       const q = request.query;
       const kinds = listParam('kind', ISSUE_KIND_IDS, q.kind);
       if (q.institution && !reference.institutions.has(q.institution)) throw invalidParameter('institution', `${q.institution} is not an institution of the reference data`);
-      const result = await listIssues(client, reference, {
+      const result = await listIssues(client, reference, runtime.catalogue, {
         period: resolvePeriod(q.year, q.as_of),
         region: resolveRegion(reference, q.region),
         ...(q.institution ? { institution: q.institution } : {}),
@@ -121,7 +121,7 @@ export const qualityIssueRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = a
       const q = request.query;
       const programs = listParam('program', PROGRAMS, q.program) as (typeof PROGRAMS)[number][];
       const period = resolvePeriod(q.as_of ? Number(q.as_of.slice(0, 4)) : undefined, q.as_of);
-      const result = await listOverdue(client, { period, region: resolveRegion(reference, q.region), programs, page: q.page, pageSize: q.page_size });
+      const result = await listOverdue(client, reference, { period, region: resolveRegion(reference, q.region), programs, page: q.page, pageSize: q.page_size });
       return { as_of: period.evalDate, page: q.page, page_size: q.page_size, ...result };
     },
   );

@@ -151,7 +151,7 @@ export const reportRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (
       const region = resolveRegion(reference, q.region);
       const period = resolvePeriod(q.year, q.as_of);
       const seed = q.seed ?? randomInt(2 ** 31);
-      const sample = await drawPhoneSample(runtime.store.client, reference, { period, region, services, size: q.size, seed });
+      const sample = await drawPhoneSample(runtime.store.client, reference, runtime.catalogue, { period, region, services, size: q.size, seed });
       if (q.format === 'json') return sample;
       const file = `phone-sample-${region.code}-${period.year}-seed${seed}.csv`;
       return sendDownload(reply, CSV_CONTENT_TYPE, file, phoneSampleCsv(sample));
