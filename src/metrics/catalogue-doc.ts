@@ -20,7 +20,8 @@ export function renderCatalogue(catalogue: readonly Indicator[]): string {
     '',
     'Rendered from `src/metrics/catalogue.ts` by `test/metrics/catalogue-doc.test.ts` (update with `npx vitest -u`).',
     'Every indicator is a declaration compiled by `src/metrics/compile.ts`; parameters are bound values a',
-    'district can change without code. Rates are numerator / denominator in 0..1, null when the denominator is 0.',
+    'district can change without code (`pipelines/indicators.json`). Rates are numerator / denominator in 0..1,',
+    'null when the denominator is 0. Definitions v2: see "Changed in v2" at the end.',
     '',
   ];
   for (const i of catalogue) {
@@ -32,11 +33,26 @@ export function renderCatalogue(catalogue: readonly Indicator[]): string {
       `- Counted at all: ${filtersText(i.where)}`,
       `- Numerator: ${i.numerator.description} — ${filtersText(i.numerator.filters)}`,
       `- Denominator: ${i.denominator.description} — ${'population' in i.denominator ? `population group \`${i.denominator.population}\`` : filtersText(i.denominator.filters)}`,
-      `- Parameters: ${Object.keys(i.parameters).length === 0 ? '—' : Object.entries(i.parameters).map(([k, v]) => `\`${k}\` = ${v}`).join(', ')}`,
+      `- Parameters: ${Object.keys(i.parameters).length === 0 ? '—' : Object.entries(i.parameters).map(([k, v]) => `\`${k}\` = ${JSON.stringify(v)}`).join(', ')}`,
       `- Target: ${i.target === null ? 'none set' : `${Math.round(i.target * 100)}%`}`,
       `- Source: ${i.source}`,
+      `- Changed in v2: ${i.changed_in_v2 || '—'}`,
       '',
     );
   }
+  lines.push(
+    '## Changed in v2 · 定义第二版的变化',
+    '',
+    'Definitions v2 (DOMAIN.md) follow the 考核指标 of the 3rd edition; a figure re-evaluated for an earlier year',
+    'moves for these reasons. General rules that touch every indicator: follow-ups are distinct visit days, and',
+    'face-to-face means clinic or home; linked identifiers are one person (`as_of` before the link keeps them apart);',
+    "a person's region is their latest residence on any record (follow-ups and deliveries included), else the earliest",
+    "of later records; cohort windows (newborn, postpartum, TB first visit) may end in January of Y+1.",
+    '',
+    '| indicator | v1 rule → v2 rule |',
+    '|---|---|',
+    ...catalogue.map((i) => `| \`${i.id}\` | ${i.changed_in_v2 || '—'} |`),
+    '',
+  );
   return lines.join('\n');
 }

@@ -74,12 +74,16 @@ export function sampleSql(service: SampleService, catalogue: readonly Indicator[
   const eligible = compileCohort(indicator, frame.draw_from);
   // A patient subject has a row per program: a person is drawn once.
   const sql = `${SUBJECTS[indicator.subject].sql},
-picked AS (
-  SELECT person_key, any(division_code) AS division_code, any(institution_code) AS institution_code, count() OVER () AS eligible,
-    cityHash64(person_key, {seed:UInt64}) AS draw
+eligible_people AS (
+  SELECT person_key, any(division_code) AS region_code, any(institution_code) AS holder_code
   FROM subject
   WHERE ${inRegion()} AND ${eligible.sql}
   GROUP BY person_key
+),
+picked AS (
+  SELECT person_key, region_code AS division_code, holder_code AS institution_code, count() OVER () AS eligible,
+    cityHash64(person_key, {seed:UInt64}) AS draw
+  FROM eligible_people
   ORDER BY draw, person_key
   LIMIT {size:UInt32}
 ),

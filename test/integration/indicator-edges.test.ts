@@ -9,6 +9,13 @@ import { makeId } from '../fixtures/ids.js';
 import { openTestRuntime } from './bootstrap.js';
 
 const C1 = '500104001001';
+/** An elderly check whose form is complete (definitions v2: every item and guidance given). */
+const COMPLETE_FORM = {
+  lifestyle: { smoking: 'never' }, self_care_score: 0,
+  vitals: { bp_systolic: 130, bp_diastolic: 80, height_cm: 160, weight_kg: 60, waist_cm: 80 },
+  labs: { blood_routine: '正常', urine_routine: '正常', liver_function: '正常', kidney_function: '正常', lipids: '正常', fasting_glucose_mmol: 5.5 },
+  ecg: '正常', abdominal_ultrasound: '正常', assessment: '体检无异常', guidance: ['定期随访'],
+};
 let runtime: Runtime;
 let app: FastifyInstance;
 let n = 0;
@@ -17,8 +24,9 @@ function ev(person: Record<string, unknown>, type: string, on: string, data: Rec
   n++;
   return { event_id: `edge-${n}`, type, schema_version: 1, occurred_at: on, institution_code: 'H500104001', person, data };
 }
+// Established (definitions v2): name, sex and birth date (from the ID), ID number and residence.
 const archive = (person: Record<string, unknown>, serial: string) =>
-  ev(person, 'archive.created', '2020-01-01', { archive_no: `${C1}${serial}`, established_on: '2020-01-01', medium: 'electronic', residence: { division_code: C1 } });
+  ev({ ...person, name: '测试' }, 'archive.created', '2020-01-01', { archive_no: `${C1}${serial}`, established_on: '2020-01-01', medium: 'electronic', residence: { division_code: C1 } });
 
 async function ingestReceivedOn(events: unknown[], receivedOn: string) {
   const received = events.map((value, i) => ({ kind: 'parsed' as const, value, source: `edge:${receivedOn}:${i}` }));
@@ -48,8 +56,8 @@ beforeAll(async () => {
   const at140 = { id_number: makeId('500104', '19750101', '019') };
   const early = [
     archive(turns65, '00101'), archive(stays64, '00102'), archive(on65, '00103'), archive(before65, '00104'), archive(at140, '00105'),
-    ev(turns65, 'health_check.recorded', '2025-03-01', { checked_on: '2025-03-01', kind: 'elderly_annual' }),
-    ev(stays64, 'health_check.recorded', '2025-03-01', { checked_on: '2025-03-01', kind: 'elderly_annual' }),
+    ev(turns65, 'health_check.recorded', '2025-03-01', { checked_on: '2025-03-01', kind: 'elderly_annual', ...COMPLETE_FORM }),
+    ev(stays64, 'health_check.recorded', '2025-03-01', { checked_on: '2025-03-01', kind: 'elderly_annual', ...COMPLETE_FORM }),
     ...[on65, before65, at140].map((p) => ev(p, 'program.enrolled', '2021-01-01', { program: 'hypertension', on: '2021-01-01' })),
     ev(on65, 'followup.recorded', '2025-06-15', { program: 'hypertension', followed_on: '2025-06-15', method: 'clinic', vitals: { bp_systolic: 145, bp_diastolic: 85 } }),
     ev(before65, 'followup.recorded', '2025-06-15', { program: 'hypertension', followed_on: '2025-06-15', method: 'clinic', vitals: { bp_systolic: 145, bp_diastolic: 85 } }),
@@ -62,7 +70,7 @@ beforeAll(async () => {
   await ingestReceivedOn(
     [
       archive(lateElder, '00106'),
-      ev(lateElder, 'health_check.recorded', '2025-05-20', { checked_on: '2025-05-20', kind: 'elderly_annual' }),
+      ev(lateElder, 'health_check.recorded', '2025-05-20', { checked_on: '2025-05-20', kind: 'elderly_annual', ...COMPLETE_FORM }),
       ev(at140, 'followup.recorded', '2025-05-01', { program: 'hypertension', followed_on: '2025-05-01', method: 'home', vitals: { bp_systolic: 120, bp_diastolic: 70 } }),
     ],
     '2025-08-15',

@@ -39,6 +39,8 @@ describe('quality worklist', () => {
       archive_no_malformed: 0,
       archive_no_outside_region: 0,
       archive_no_not_residence: 1, // P8 moved to street 2 with the street-1 archive number
+      archive_no_shared: 0,
+      moved_out_without_handover: 1, // P4 moved out with a destination but no handover
       future_dated: 1, // P8's referral dated 2030
       service_after_death: 1, // P3's consultation after 2025-11-01
       duplicate_archive: 1, // P2 at H500104001 and H500104002
@@ -46,10 +48,11 @@ describe('quality worklist', () => {
       no_dynamic_record: 1, // P7
       institution_silent: 0,
     });
-    expect(body.total).toBe(10);
+    expect(body.total).toBe(11);
     const dup = body.rows.find((r: { kind: string }) => r.kind === 'duplicate_archive');
     expect(dup.archive_no).toBe('50010400100100002 ← 50010400100190002');
-    expect(dup.detail).toContain('保留最早建立的 50010400100100002');
+    // The archive to keep is the one of the institution serving his street (H500104001 serves 500104001).
+    expect(dup.detail).toContain('保留 50010400100100002（H500104001）');
   });
 
   it('shows people masked only', async () => {
@@ -71,7 +74,7 @@ describe('quality worklist', () => {
     const page2 = await get('/v1/quality/issues?year=2025&page=2&page_size=4');
     expect(page2.rows).toHaveLength(4);
     const page3 = await get('/v1/quality/issues?year=2025&page=3&page_size=4');
-    expect(page3.rows).toHaveLength(2);
+    expect(page3.rows).toHaveLength(3);
   });
 
   it('names a bad kind or institution', async () => {

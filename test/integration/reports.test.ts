@@ -96,8 +96,9 @@ describe('GET /v1/reports/assessment', () => {
     expect(res.statusCode, res.body).toBe(200);
     const coverage = (res.json() as AssessmentBody).indicators.find((i) => i.id === 'archive_coverage')!;
     const h1 = coverage.rows.find((r) => r.code === 'H500104001')!;
-    expect([h1.numerator, h1.denominator]).toEqual([6, 10]);
-    expect(h1.score).toBeCloseTo(WEIGHTS.archive_coverage! * 0.6, 9);
+    // P2's duplicate archive to keep is H500104001's (it serves his street): 7, not 6 as in v1.
+    expect([h1.numerator, h1.denominator]).toEqual([7, 10]);
+    expect(h1.score).toBeCloseTo(WEIGHTS.archive_coverage! * 0.7, 9);
   });
 
   it('downloads as CSV: UTF-8 BOM, Chinese header, one row per indicator × street plus totals', async () => {
@@ -108,9 +109,9 @@ describe('GET /v1/reports/assessment', () => {
     expect([...res.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = res.body.slice(1).trimEnd().split('\r\n');
     expect(lines[0]).toBe(HEADER);
-    expect(lines).toHaveLength(1 + 17 * (8 + 1) + 8 + 1);
-    // No target: scored against 100% (10 × 0.6).
-    expect(lines.filter((l) => l.startsWith('健康档案建档率,Health archive coverage,500104001,新山村街道,6,10,60.0%,无,10,6.00,'))).toHaveLength(1);
+    expect(lines).toHaveLength(1 + runtime.catalogue.length * (8 + 1) + 8 + 1);
+    // No target: scored against 100% (8 × 0.6).
+    expect(lines.filter((l) => l.startsWith('健康档案建档率,Health archive coverage,500104001,新山村街道,6,10,60.0%,无,8,4.80,'))).toHaveLength(1);
     expect(lines.at(-1)).toMatch(/^综合得分,Total score,500104,大渡口区（合计）,,,,,100,\d+\.\d\d,/);
   });
 
@@ -168,7 +169,7 @@ describe('GET /v1/reports/assessment/sample', () => {
       diabetes: EXPECTED_2025.diabetes_standard_management!.total[1],
       elderly: EXPECTED_2025.elderly_health_management!.total[0],
       child: EXPECTED_2025.child_health_management!.total[0],
-      maternal: 1,
+      maternal: EXPECTED_2025.postpartum_visit!.total[0],
       severe_mental_disorder: EXPECTED_2025.smd_standard_management!.total[1],
       tuberculosis: EXPECTED_2025.tb_management!.total[1],
     });

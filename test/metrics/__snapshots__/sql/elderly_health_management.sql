@@ -1,9 +1,9 @@
 -- subject: person (subject-person.sql)
 SELECT substring(division_code, 1, 9) AS group_key,
-  countIf(ifNull(age_at_year_end >= {f0:Float64} AND active_archive = {f1:Float64} AND health_checks_in_year >= {f2:Float64}, 0)) AS numerator,
+  countIf(ifNull(age_at_year_end >= {f0:Float64} AND complete_elderly_check_in_year = {f1:Float64}, 0)) AS numerator,
   countIf(ifNull(0, 0)) AS denominator
 FROM subject
 WHERE (startsWith(division_code, {region:String}) OR (division_code = '' AND {include_unlocated:UInt8} = 1)) AND ifNull(1, 0)
 GROUP BY group_key
 ORDER BY group_key
--- params: {"f0":65,"f1":1,"f2":1}
+-- params: {"f0":65,"f1":1}
