@@ -5,7 +5,7 @@ function filterText(f: Filter): string {
   if ('all' in f) return `(${f.all.map(filterText).join(' AND ')})`;
   if ('any' in f) return `(${f.any.map(filterText).join(' OR ')})`;
   if ('not' in f) return `NOT ${filterText(f.not)}`;
-  if ('when_param' in f) return `(when {${f.when_param}} = ${JSON.stringify(f.is)}: ${filtersText(f.then)}; otherwise: ${filtersText(f.otherwise)})`;
+  if ('when_param' in f) return `(when {${f.when_param}} = ${JSON.stringify(f.is)}: ${filtersText(f.use)}; otherwise: ${filtersText(f.otherwise)})`;
   const right = f.param !== undefined ? `{${f.param}}` : f.op === 'is_null' || f.op === 'is_not_null' ? '' : JSON.stringify(f.value);
   return `${f.column} ${f.op} ${right}`.trim();
 }

@@ -93,10 +93,10 @@ const declarations: unknown[] = [
         {
           when_param: 'prorate',
           is: true,
-          then: [{ column: 'face_to_face_days_annualised', op: '>=', param: 'min_face_to_face_days' }],
+          use: [{ column: 'face_to_face_days_annualised', op: '>=', param: 'min_face_to_face_days' }],
           otherwise: [{ column: 'face_to_face_days_in_year', op: '>=', param: 'min_face_to_face_days' }],
         },
-        { when_param: 'require_annual_check', is: true, then: [{ column: 'health_checks_in_year', op: '>=', value: 1 }], otherwise: [] },
+        { when_param: 'require_annual_check', is: true, use: [{ column: 'health_checks_in_year', op: '>=', value: 1 }], otherwise: [] },
       ],
     },
     denominator: {
@@ -302,7 +302,7 @@ const declarations: unknown[] = [
         {
           when_param: 'first_visit_within_days',
           is: null,
-          then: [{ column: 'days_to_first_visit', op: 'is_not_null' }],
+          use: [{ column: 'days_to_first_visit', op: 'is_not_null' }],
           otherwise: [{ column: 'days_to_first_visit', op: '<=', param: 'first_visit_within_days' }],
         },
       ],

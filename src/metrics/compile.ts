@@ -41,7 +41,7 @@ class FilterCompiler {
         throw new IndicatorDefinitionError(this.indicator.id, `parameter ${filter.when_param} is not declared`);
       }
       // Chosen now: the SQL of an indicator holds only the rule in force.
-      const chosen = this.indicator.parameters[filter.when_param] === filter.is ? filter.then : filter.otherwise;
+      const chosen = this.indicator.parameters[filter.when_param] === filter.is ? filter.use : filter.otherwise;
       return `(${this.compile(chosen)})`;
     }
     if ('all' in filter) return `(${this.compile(filter.all)})`;

@@ -18,13 +18,13 @@ export const comparisonSchema = z.object({
 export type Comparison = z.infer<typeof comparisonSchema>;
 
 /**
- * A rule chosen by a parameter of the indicator at compile time: `then` when the parameter equals
- * `is`, else `otherwise` (a district switches `prorate` or `require_annual_check` without code).
+ * A rule chosen by a parameter of the indicator at compile time: the filters of `use` when it equals
+ * `is`, else those of `otherwise` (a district switches `prorate` or `require_annual_check` without code).
  */
 export interface ParameterSwitch {
   when_param: string;
   is: ParameterValue;
-  then: Filter[];
+  use: Filter[];
   otherwise: Filter[];
 }
 
@@ -35,7 +35,7 @@ export const filterSchema: z.ZodType<Filter> = z.lazy(() =>
     z.object({ all: z.array(filterSchema) }),
     z.object({ any: z.array(filterSchema) }),
     z.object({ not: filterSchema }),
-    z.object({ when_param: z.string(), is: parameterValue, then: z.array(filterSchema), otherwise: z.array(filterSchema) }),
+    z.object({ when_param: z.string(), is: parameterValue, use: z.array(filterSchema), otherwise: z.array(filterSchema) }),
   ]),
 );
 

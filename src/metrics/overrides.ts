@@ -9,10 +9,17 @@ const overrideFileSchema = z.object({
     z.string(),
     z.object({
       target: z.number().min(0).max(1).nullable().optional(),
-      parameters: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
+      parameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])).optional(),
     }).strict(),
   ),
 });
+
+type ParameterValue = number | string | boolean | null;
+
+// A parameter that is "none" by default (null, e.g. first_visit_within_days) takes a number or null.
+const kindOf = (v: ParameterValue) => (v === null ? 'a number or null' : `a ${typeof v}`);
+const sameKind = (declared: ParameterValue, value: ParameterValue) =>
+  declared === null ? value === null || typeof value === 'number' : value !== null && typeof value === typeof declared;
 
 /** Applies overrides; every problem (unknown indicator or parameter, wrong type) is reported together. */
 export function applyOverrides(catalogue: readonly Indicator[], text: string, file = 'indicators.json'): Indicator[] {
@@ -29,7 +36,7 @@ export function applyOverrides(catalogue: readonly Indicator[], text: string, fi
     for (const [name, value] of Object.entries(override.parameters ?? {})) {
       const declared = indicator.parameters[name];
       if (declared === undefined) problems.push(`overrides.${id}.parameters.${name}: ${id} declares ${Object.keys(indicator.parameters).join(', ') || 'no parameters'}`);
-      else if (typeof declared !== typeof value) problems.push(`overrides.${id}.parameters.${name}: expected a ${typeof declared}`);
+      else if (!sameKind(declared, value)) problems.push(`overrides.${id}.parameters.${name}: expected ${kindOf(declared)}`);
     }
     byId.set(id, {
       ...indicator,

@@ -50,6 +50,34 @@ describe('compileIndicator', () => {
     expect(() => compileIndicator(bad, 'street')).toThrow(/parameter nope is not declared/);
   });
 
+  it('compiles only the rule a switch parameter chooses', () => {
+    const standard = CATALOGUE.find((i) => i.id === 'hypertension_standard_management')!;
+    const own = (sql: string) => sql.slice(SUBJECTS.patient.sql.length);
+    const byDefault = own(compileIndicator(standard, 'street').sql);
+    expect(byDefault).toContain('face_to_face_days_in_year >=');
+    expect(byDefault).not.toContain('face_to_face_days_annualised');
+    expect(byDefault).toContain('health_checks_in_year >=');
+    const prorated = own(compileIndicator({ ...standard, parameters: { ...standard.parameters, prorate: true, require_annual_check: false } }, 'street').sql);
+    expect(prorated).toContain('face_to_face_days_annualised >=');
+    expect(prorated).not.toContain('health_checks_in_year >=');
+  });
+
+  it('counts a TB first visit at any delay by default, and within the days a district sets', () => {
+    const tb = CATALOGUE.find((i) => i.id === 'tb_management')!;
+    expect(compileIndicator(tb, 'street').sql).toContain('days_to_first_visit IS NOT NULL');
+    const within3 = compileIndicator({ ...tb, parameters: { first_visit_within_days: 3 } }, 'street');
+    expect(within3.sql).toMatch(/days_to_first_visit <= \{f\d+:Float64\}/);
+    expect(Object.values(within3.params)).toContain(3);
+  });
+
+  it('refuses a switch on a parameter the declaration does not declare', () => {
+    const bad = indicatorSchema.parse({
+      ...CATALOGUE[0],
+      numerator: { description: 'x', filters: [{ when_param: 'nope', is: true, use: [], otherwise: [] }] },
+    });
+    expect(() => compileIndicator(bad, 'street')).toThrow(/parameter nope is not declared/);
+  });
+
   it('changes a threshold through parameters alone', () => {
     const bp = CATALOGUE.find((i) => i.id === 'hypertension_bp_control')!;
     const stricter = { ...bp, parameters: { ...bp.parameters, sbp_limit: 130 } };
