@@ -5,8 +5,9 @@ import { BLOOD_TYPE, ETHNICITY, OCCUPATION, RESIDENCE_TYPE, RH } from '../transf
 import { ageOnDay, isoDay } from './calendar.js';
 import type { DistrictLayout } from './layout.js';
 import { givenName, mobilePhone, streetAddress, surname } from './names.js';
+import { auxVariant, Variant } from './plan.js';
 import { hashSeed, Random } from './random.js';
-import { communityAt, type Resident } from './resident.js';
+import { communityAt, institutionAt, type Resident } from './resident.js';
 import { educationOf, maritalStatusOf, occupationOf, paymentMethodsOf, written } from './social-facts.js';
 
 const FORM_STREAM = 0xf0a1;
@@ -35,11 +36,11 @@ function answer(rng: Random, table: readonly (readonly [Answer, number])[]): Ans
   return Array.isArray(value) ? [...value] : value;
 }
 
-/** The address a person gives for a community: stable per person and community. */
+/** The address a person gives for a community: stable per household (a newborn lives with the mother) and community. */
 export function addressIn(layout: DistrictLayout, r: Resident, community: number): { division_code: string; address: string } {
   const info = layout.communities[community];
   const street = layout.streets[info?.street ?? 0];
-  const rng = new Random(hashSeed(layout.seed, r.ref, community, ADDRESS_STREAM));
+  const rng = new Random(hashSeed(layout.seed, r.ref - (r.ref & 1), community, ADDRESS_STREAM));
   return { division_code: info?.code ?? '', address: streetAddress(rng, layout.countyName, street?.name ?? '', info?.name ?? '') };
 }
 
@@ -164,13 +165,33 @@ export function moveUpdateData(layout: DistrictLayout, r: Resident): Record<stri
   return { archive_no: r.archiveNo, residence: addressIn(layout, r, r.moveCommunity) };
 }
 
-export function terminationData(r: Resident, day: number, rng: Random): Record<string, unknown> {
-  const data: Record<string, unknown> = { archive_no: r.archiveNo, reason: r.departureReason ?? 'lost_to_follow_up', terminated_on: dateText(day, rng) };
-  if (r.departureReason === 'moved_out') {
-    data.destination = r.destination;
-    if (rng.chance(0.6)) data.handover_note = '档案已移交迁入地社区卫生服务机构';
-  } else if (r.departureReason === 'death' && rng.chance(0.5)) {
+/**
+ * Moving out: destination and handover for most; about 15% lack one of them (a quality issue).
+ * A termination by mistake (variant) names the death or loss that did not happen.
+ */
+export function terminationData(r: Resident, day: number, aux: number, rng: Random): Record<string, unknown> {
+  const mistaken = auxVariant(aux) === Variant.mistaken;
+  const reason = mistaken ? r.mistakenReason : (r.departureReason ?? 'lost_to_follow_up');
+  const data: Record<string, unknown> = { archive_no: r.archiveNo, reason, terminated_on: dateText(day, rng) };
+  if (reason === 'moved_out') {
+    if (rng.chance(0.93)) data.destination = r.destination;
+    if (rng.chance(0.93)) data.handover_note = '档案已移交迁入地社区卫生服务机构';
+  } else if (reason === 'death' && rng.chance(mistaken ? 0.2 : 0.5)) {
     data.handover_note = '已核实死亡医学证明';
   }
   return data;
+}
+
+/** A move to a street another institution serves: the archive goes to that institution. */
+export function transferData(layout: DistrictLayout, r: Resident, day: number, rng: Random): Record<string, unknown> {
+  return {
+    archive_no: r.archiveNo,
+    transferred_on: dateText(day, rng),
+    to_institution_code: institutionAt(layout, r, r.moveDay),
+    residence: addressIn(layout, r, r.moveCommunity),
+  };
+}
+
+export function reopenData(r: Resident, day: number, aux: number, rng: Random): Record<string, unknown> {
+  return { archive_no: r.archiveNo, reopened_on: dateText(day, rng), reason: auxVariant(aux) === Variant.correction ? 'correction' : 'returned' };
 }

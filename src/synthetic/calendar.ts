@@ -76,6 +76,13 @@ export function ageOnDay(birthDay: number, day: number): number {
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }
 
+/** Whole months of age on a day (a month-age M is the birth date plus M calendar months). */
+export function monthsOnDay(birthDay: number, day: number): number {
+  const [by, bm, bd] = civil(birthDay);
+  const [y, m, d] = civil(day);
+  return (y - by) * 12 + (m - bm) - (d < bd ? 1 : 0);
+}
+
 /** The day a person turns `years` old (29 February birthdays roll to 1 March). */
 export function birthdayAt(birthDay: number, years: number): number {
   const [y, m, d] = civil(birthDay);

@@ -3,7 +3,7 @@
 import { buildEvent } from './build-event.js';
 import { SequenceRegistry } from './identity.js';
 import { buildLayout, type DistrictLayout, type LayoutOptions } from './layout.js';
-import type { Kind } from './plan.js';
+import { auxResent, type Kind, RESENT } from './plan.js';
 import { PopulationTally, type PopulationRow } from './population.js';
 import { hashSeed, Random } from './random.js';
 import { makeResident, type Resident, type SequenceSource } from './resident.js';
@@ -27,13 +27,13 @@ const EVENT_STREAM = 0xe7e47;
 export function generateDistrict(options: GenerateOptions): SyntheticDistrict {
   const layout = buildLayout(options);
   // One pass gives every resident a unique ID sequence number and counts the denominators.
-  // The numbers are kept (4 bytes a resident) so residents can be rebuilt later in any order.
+  // The numbers are kept (6 bytes a resident: own, newborn's, mistyped) so residents can be
+  // rebuilt later in any order.
   const registry = new SequenceRegistry(options.seed);
-  const ownSequence = new Uint16Array(layout.slotCount);
-  const childSequence = new Uint16Array(layout.slotCount);
-  const assign: SequenceSource = (slot, child, addressIndex, birthDay, sex) => {
+  const sequences = [new Uint16Array(layout.slotCount), new Uint16Array(layout.slotCount), new Uint16Array(layout.slotCount)] as const;
+  const assign: SequenceSource = (slot, role, addressIndex, birthDay, sex) => {
     const seq = registry.assign(addressIndex, birthDay, sex);
-    (child ? childSequence : ownSequence)[slot] = seq;
+    sequences[role][slot] = seq;
     return seq;
   };
   const tally = new PopulationTally(layout);
@@ -43,7 +43,7 @@ export function generateDistrict(options: GenerateOptions): SyntheticDistrict {
     tally.add(r);
     residents += r.child ? 2 : 1;
   }
-  const stored: SequenceSource = (slot, child) => (child ? childSequence : ownSequence)[slot] ?? 0;
+  const stored: SequenceSource = (slot, role) => sequences[role][slot] ?? 0;
   const residentOf = (slot: number) => makeResident(layout, slot, stored);
 
   let schedule: Schedule | undefined;
@@ -66,8 +66,12 @@ function* emitEvents(layout: DistrictLayout, schedule: Schedule, residentOf: (sl
     const resident = residentOf(ref >>> 1);
     const subject = (ref & 1) === 1 ? resident.child : resident;
     if (!subject) throw new Error(`planned event for a missing child of slot ${ref >>> 1}`);
-    const rng = new Random(hashSeed(layout.seed, ref, schedule.ordinals[i] ?? 0, EVENT_STREAM));
-    const { institution, event } = buildEvent(layout, subject, (schedule.kinds[i] ?? 0) as Kind, schedule.aux[i] ?? 0, schedule.days[i] ?? 0, rng);
+    const aux = schedule.aux[i] ?? 0;
+    // A visit sent twice is planned right after the original: seeded like it, it is the same
+    // record again (same day, same content), and only its event id differs.
+    const ordinal = (schedule.ordinals[i] ?? 0) - (auxResent(aux) ? 1 : 0);
+    const rng = new Random(hashSeed(layout.seed, ref, ordinal, EVENT_STREAM));
+    const { institution, event } = buildEvent(layout, subject, (schedule.kinds[i] ?? 0) as Kind, aux & ~RESENT, schedule.days[i] ?? 0, rng);
     // A clinic numbers events as it sends them, so ids are unique per institution.
     const n = (counters.get(institution) ?? 0) + 1;
     counters.set(institution, n);

@@ -1,7 +1,7 @@
 // Denominators for the synthetic district, counted from the synthetic residents themselves so
 // that the indicators computed downstream (coverage, elderly management, newborn visits, …)
 // are consistent with the events: resident_total is the people living in a community at mid-year.
-import { ageOnDay, dayOf } from './calendar.js';
+import { ageOnDay, dayOf, monthsOnDay } from './calendar.js';
 import type { DistrictLayout } from './layout.js';
 import { communityAt, isPresent, type Resident } from './resident.js';
 
@@ -14,8 +14,10 @@ export interface PopulationRow {
 
 export const POPULATION_GROUPS = [
   'resident_total', 'aged_65_plus', 'aged_0_6', 'live_births', 'hypertension_estimated', 'diabetes_estimated', 'smd_estimated',
+  'aged_0_36_months',
 ] as const;
-const [TOTAL, AGED_65, AGED_0_6, BIRTHS, HYPERTENSION, DIABETES, SMD] = [0, 1, 2, 3, 4, 5, 6] as const;
+const [TOTAL, AGED_65, AGED_0_6, BIRTHS, HYPERTENSION, DIABETES, SMD, AGED_0_36_MONTHS] = [0, 1, 2, 3, 4, 5, 6, 7] as const;
+
 const GROUPS = POPULATION_GROUPS.length;
 
 export class PopulationTally {
@@ -50,6 +52,8 @@ export class PopulationTally {
       // Aged 65 or more on 31 December, as the elderly indicator's numerator counts them.
       if (y - birthYear >= 65) this.bump(yi, c, AGED_65);
       if (ageOnDay(r.birthDay, mid) <= 6) this.bump(yi, c, AGED_0_6);
+      // Children 0–36 months (儿童中医药健康管理): up to the 36-month visit's age.
+      if (r.birthDay <= mid && monthsOnDay(r.birthDay, mid) <= 36) this.bump(yi, c, AGED_0_36_MONTHS);
       if (r.hypertension && r.hypertension.onset <= mid) this.bump(yi, c, HYPERTENSION);
       if (r.diabetes && r.diabetes.onset <= mid) this.bump(yi, c, DIABETES);
       if (r.smd && r.smd.onset <= mid) this.bump(yi, c, SMD);

@@ -36,7 +36,8 @@ export function moveOutRate(age: number): number {
 }
 
 export const LOST_TO_FOLLOW_UP_RATE = 0.001;
-export const INTERNAL_MOVE_RATE = 0.012;
+/** Moves within the district, per resident-year (1–2%: most change institution, so the archive is transferred). */
+export const INTERNAL_MOVE_RATE = 0.022;
 
 /** Hypertension among adults: about 25% of those 35 and older (the programme's estimate). */
 export function hypertensionPrevalence(age: number): number {
@@ -87,3 +88,6 @@ export function archiveYearWeight(year: number): number {
 
 /** Ages in months at which a child has a check (3rd edition: 满月, 3, 6, 8, 12, 18, 24, 30, 36 months, then yearly). */
 export const WELL_CHILD_MONTHS = [1, 3, 6, 8, 12, 18, 24, 30, 36, 48, 60, 72];
+
+/** Month-ages at which children 0–36 months get TCM health guidance (3rd edition, 中医药健康管理). */
+export const CHILD_TCM_MONTHS: readonly number[] = [6, 12, 18, 24, 30, 36];

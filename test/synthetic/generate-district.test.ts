@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadReferenceData } from '../../src/reference/reference-data.js';
 import { type GenerateOptions, generateDistrict, type SyntheticDistrict } from '../../src/synthetic/generate-district.js';
 import type { EventRow } from '../../src/transform/event-row.js';
-import { archiveEventSchema } from '../../src/transform/event-schema.js';
+import { archiveEventSchema, EVENT_TYPES } from '../../src/transform/event-schema.js';
 import { normaliseEvent } from '../../src/transform/normalise-event.js';
 
 const reference = loadReferenceData('500104');
@@ -73,7 +73,7 @@ describe('generateDistrict: events as clinics send them', () => {
   });
 
   it('uses every event type, schema version 1, and event ids unique within each institution', () => {
-    expect(new Set(events.map((e) => e.type)).size).toBe(8);
+    expect(new Set(events.map((e) => e.type))).toEqual(new Set(EVENT_TYPES));
     expect(events.every((e) => e.schema_version === 1)).toBe(true);
     const keys = events.map((e) => `${e.institution_code}|${e.event_id}`);
     expect(new Set(keys).size).toBe(keys.length);
@@ -142,10 +142,14 @@ describe('generateDistrict: events as clinics send them', () => {
     }
   });
 
-  it('terminates archives for deaths, moves and loss to follow-up, with destinations for moves', () => {
+  it('terminates archives for deaths, moves and loss to follow-up, with destination and handover for most moves', () => {
     const terminated = events.filter((e) => e.type === 'archive.terminated').map((e) => e.data as Record<string, unknown>);
     expect(new Set(terminated.map((d) => d.reason))).toEqual(new Set(['death', 'moved_out', 'lost_to_follow_up']));
-    expect(terminated.filter((d) => d.reason === 'moved_out').every((d) => typeof d.destination === 'string')).toBe(true);
+    const movedOut = terminated.filter((d) => d.reason === 'moved_out');
+    const handedOver = movedOut.filter((d) => typeof d.destination === 'string' && typeof d.handover_note === 'string');
+    // About 15% lack the destination or the handover: a quality issue, not a rejection.
+    expect(handedOver.length / movedOut.length).toBeGreaterThan(0.72);
+    expect(handedOver.length / movedOut.length).toBeLessThan(0.95);
   });
 });
 
@@ -198,7 +202,7 @@ describe('generateDistrict: indicators land where real districts do', () => {
 });
 
 describe('generateDistrict: population rows', () => {
-  const groups = ['resident_total', 'aged_65_plus', 'aged_0_6', 'live_births', 'hypertension_estimated', 'diabetes_estimated', 'smd_estimated'];
+  const groups = ['resident_total', 'aged_65_plus', 'aged_0_6', 'live_births', 'hypertension_estimated', 'diabetes_estimated', 'smd_estimated', 'aged_0_36_months'];
   const sum = (year: number, group: string) => district.population.filter((r) => r.year === year && r.group === group).reduce((a, r) => a + r.count, 0);
 
   it('has every group for every community and year, with community codes of the county', () => {
