@@ -119,14 +119,16 @@ export function planEvents(layout: DistrictLayout, r: Resident, emit: Emit): voi
     quarterly(rng, y, r.hypertension, HYPERTENSION, active, followup);
     quarterly(rng, y, r.diabetes, DIABETES, active, followup);
     severeMentalDisorder(rng, from, r.smd, active, followup);
+    const managed = (r.hypertension?.enrolled ?? FOREVER) !== FOREVER || (r.diabetes?.enrolled ?? FOREVER) !== FOREVER;
+    const managedThisYear = Math.min(r.hypertension?.enrolled ?? FOREVER, r.diabetes?.enrolled ?? FOREVER) <= from + 364;
     if (age >= 65) {
       const day = from + rng.int(31, 334);
       if (rng.chance(street?.elderlyRate ?? 0.8) && active(day)) emit(day, Kind.elderlyCheck, 0);
-    } else if (age >= 18 && rng.chance(0.07)) {
+    } else if (age >= 18 && rng.chance(managedThisYear ? CHRONIC_ANNUAL_CHECK : 0.07)) {
+      // Managed hypertension and diabetes patients get a yearly, fuller check (3rd ed.: 每年1次较全面的健康体检).
       const day = from + rng.int(0, 364);
       if (active(day)) emit(day, Kind.generalCheck, 0);
     }
-    const managed = (r.hypertension?.enrolled ?? FOREVER) !== FOREVER || (r.diabetes?.enrolled ?? FOREVER) !== FOREVER;
     const services = rng.poisson(0.1 + 0.0045 * Math.max(0, age) + (managed ? 0.2 : 0));
     for (let i = 0; i < services; i++) {
       const day = from + rng.int(0, 364);
@@ -145,6 +147,9 @@ export function planEvents(layout: DistrictLayout, r: Resident, emit: Emit): voi
   }
   if (r.tbDay !== FOREVER) tuberculosis(rng, r, active, emit, followup);
 }
+
+/** Chance a year that a managed hypertension or diabetes patient under 65 has the annual health check. */
+const CHRONIC_ANNUAL_CHECK = 0.8;
 
 /** Chance a year that an elderly person has a TCM health management service besides the check. */
 const ELDERLY_TCM_SERVICE = 0.36;
