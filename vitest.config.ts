@@ -8,5 +8,8 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 300_000,
+    // Reads never run ahead of the maintained state: a test that stores then reads sees its rows
+    // (production allows 5 s, HAP_STATE_MAX_LAG_MS). Child processes (hap serve) inherit it.
+    env: { HAP_STATE_MAX_LAG_MS: '0' },
   },
 });

@@ -9,6 +9,7 @@ import { migrate } from './store/migrations.js';
 import { CATALOGUE } from './metrics/catalogue.js';
 import type { Indicator } from './metrics/indicator-schema.js';
 import { loadCatalogue } from './metrics/overrides.js';
+import { StateMaintainer } from './metrics/state/state-maintainer.js';
 
 export interface Runtime {
   readonly config: Config;
@@ -17,6 +18,8 @@ export interface Runtime {
   readonly pipeline: PipelineDeps;
   /** the indicator catalogue with the district's overrides applied */
   readonly catalogue: readonly Indicator[];
+  /** the maintained state (off with HAP_STATE=off); started by the serving process */
+  readonly state?: StateMaintainer;
   close(): Promise<void>;
 }
 
@@ -31,12 +34,32 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     await store.close();
     throw error;
   }
+  const state = config.state.enabled
+    ? new StateMaintainer({
+        client: store.client,
+        reference,
+        county: config.region,
+        maxLagMs: config.state.maxLagMs,
+        ...(store.cluster ? { cluster: store.cluster } : {}),
+        log: (m) => console.error(m),
+      })
+    : undefined;
   return {
     config,
     store,
     reference,
     catalogue,
-    pipeline: { client: store.client, reference, pseudonymKey, insertBatchRows: config.insertBatchRows },
-    close: () => store.close(),
+    ...(state ? { state } : {}),
+    pipeline: {
+      client: store.client,
+      reference,
+      pseudonymKey,
+      insertBatchRows: config.insertBatchRows,
+      ...(state ? { onStored: (rows) => state.notifyStored(rows) } : {}),
+    },
+    close: async () => {
+      await state?.close();
+      await store.close();
+    },
   };
 }

@@ -36,6 +36,8 @@ const envSchema = z.object({
   HAP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HAP_BODY_LIMIT_MB: z.coerce.number().positive().default(64),
   HAP_INSERT_BATCH_ROWS: z.coerce.number().int().positive().default(20_000),
+  HAP_STATE: z.enum(['on', 'off']).default('on'),
+  HAP_STATE_MAX_LAG_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   HAP_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -72,6 +74,8 @@ export interface Config {
   readonly port: number;
   readonly bodyLimitBytes: number;
   readonly insertBatchRows: number;
+  /** the maintained state of every person (src/metrics/state): on, or off (every read scans the log) */
+  readonly state: { readonly enabled: boolean; readonly maxLagMs: number };
   readonly logLevel: string;
 }
 
@@ -126,6 +130,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     port: e.HAP_PORT,
     bodyLimitBytes: Math.round(e.HAP_BODY_LIMIT_MB * 1024 * 1024),
     insertBatchRows: e.HAP_INSERT_BATCH_ROWS,
+    state: { enabled: e.HAP_STATE === 'on', maxLagMs: e.HAP_STATE_MAX_LAG_MS },
     logLevel: e.HAP_LOG_LEVEL,
   };
   if (e.HAP_CLICKHOUSE_CLUSTER && config.clickhouse.mode !== 'server') {

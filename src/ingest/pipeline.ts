@@ -22,6 +22,8 @@ export interface PipelineDeps {
   reference: ReferenceData;
   pseudonymKey: Buffer;
   insertBatchRows: number;
+  /** told of every batch the store has (the maintained state re-evaluates its people) */
+  onStored?: (rows: readonly EventRow[]) => void;
 }
 
 function field(value: unknown, key: string): string {
@@ -71,11 +73,12 @@ export async function ingestBatch(events: readonly ReceivedEvent[], deps: Pipeli
 }
 
 /** Stores a normalised batch: events in store-sized inserts, then the rejections. */
-export async function storeOutcome(outcome: BatchOutcome, deps: Pick<PipelineDeps, 'client' | 'insertBatchRows'>, dedupToken?: string): Promise<void> {
+export async function storeOutcome(outcome: BatchOutcome, deps: Pick<PipelineDeps, 'client' | 'insertBatchRows' | 'onStored'>, dedupToken?: string): Promise<void> {
   const options = { dedupToken };
   for (let i = 0; i < outcome.rows.length; i += deps.insertBatchRows) {
     const chunk = outcome.rows.slice(i, i + deps.insertBatchRows);
     await insertEvents(deps.client, chunk, options.dedupToken ? `${options.dedupToken}:${i}` : undefined);
   }
   await insertRejections(deps.client, outcome.rejected.map(({ index: _, ...r }) => r), options.dedupToken);
+  deps.onStored?.(outcome.rows);
 }

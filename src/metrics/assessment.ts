@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import type { Division } from '../reference/divisions.js';
 import type { Runtime } from '../runtime.js';
-import { evaluateIndicator, type IndicatorRow } from './evaluate.js';
+import { evaluateIndicators, type IndicatorRow } from './evaluate.js';
 import type { EvaluationPeriod } from './evaluation-period.js';
 import type { Indicator } from './indicator-schema.js';
 
@@ -97,15 +97,16 @@ export interface Assessment {
 }
 
 export async function buildAssessment(
-  runtime: Pick<Runtime, 'store' | 'reference' | 'catalogue'>,
+  runtime: Pick<Runtime, 'store' | 'reference' | 'catalogue' | 'state'>,
   options: { period: EvaluationPeriod; region: Division; by: AssessmentLevel; weights?: Weights },
 ): Promise<Assessment> {
   const { period, region, by } = options;
   const weights = options.weights ?? loadWeights(runtime.catalogue);
   const indicators: AssessmentIndicator[] = [];
-  // One at a time: each query scans the event log, in parallel they would only compete for memory.
-  for (const indicator of runtime.catalogue) {
-    const result = await evaluateIndicator(runtime.store.client, runtime.reference, indicator, { period, region, by });
+  // One scan per subject for all its indicators (the maintained state when current, else the log).
+  const results = await evaluateIndicators(runtime.store.client, runtime.reference, runtime.catalogue, { period, region, by, ...(runtime.state ? { state: runtime.state } : {}) });
+  for (const [index, indicator] of runtime.catalogue.entries()) {
+    const result = results[index]!;
     const weight = weights.get(indicator.id) ?? 0;
     const scored = (row: IndicatorRow): AssessmentRow => ({ ...row, score: indicatorScore(weight, row.rate, row.target) });
     indicators.push({

@@ -1,6 +1,6 @@
 // The one compiler: a declaration → ClickHouse SQL over its subject, numerator and denominator
 // counted in one scan, every value a bound parameter. The rate is computed after aggregation.
-import { GROUP_EXPRESSIONS, type GroupLevel, inRegion, PERIOD_PARAMETERS, SUBJECTS, type SubjectColumn } from './subjects.js';
+import { GROUP_EXPRESSIONS, type GroupLevel, inRegion, PERIOD_PARAMETERS, SUBJECTS, type SubjectColumn, type SubjectSource, subjectRelation } from './subjects.js';
 import type { Comparison, Filter, Indicator } from './indicator-schema.js';
 
 export interface CompiledQuery {
@@ -73,29 +73,42 @@ class FilterCompiler {
 }
 
 /**
- * `SELECT group_key, numerator, denominator FROM subject WHERE <region and shared filters> GROUP BY group_key`.
- * A population denominator is joined later (it is reference data, not events): then the
- * query's denominator column is 0.
+ * One indicator: `SELECT group_key, n0, d0 FROM subject WHERE <region> GROUP BY group_key` (the
+ * shape of compileIndicators, which is what runs). A population denominator is joined later (it is
+ * reference data, not events): then the query's denominator column is 0.
  */
-export function compileIndicator(indicator: Indicator, by: GroupLevel): CompiledQuery {
-  const subject = SUBJECTS[indicator.subject];
-  const filters = new FilterCompiler(indicator, subject.columns);
-  const where = filters.compile(indicator.where);
-  const counted = 'filters' in indicator.denominator ? indicator.denominator : undefined;
-  const denominator = counted ? filters.compile(counted.filters) : '0';
-  // A counted numerator is always a subset of its denominator: it carries the denominator's filters too.
-  const numeratorOwn = filters.compile(indicator.numerator.filters);
-  const numerator = counted ? `(${denominator}) AND (${numeratorOwn})` : numeratorOwn;
-  // Three-valued logic: a comparison with NULL (no follow-up, no birth date) counts as not met.
-  const sql = `${subject.sql}
+export function compileIndicator(indicator: Indicator, by: GroupLevel, source: SubjectSource = 'log'): CompiledQuery {
+  return compileIndicators([indicator], by, source);
+}
+
+/**
+ * Many indicators of one subject in one scan (the assessment, an overview): for indicator i the
+ * columns `n{i}` and `d{i}`, each with its own shared filters inside the count. Same counts as
+ * compileIndicator one at a time.
+ */
+export function compileIndicators(indicators: readonly Indicator[], by: GroupLevel, source: SubjectSource = 'log'): CompiledQuery {
+  const subjectId = indicators[0]?.subject;
+  if (!subjectId || indicators.some((i) => i.subject !== subjectId)) throw new Error('compileIndicators: one subject at a time');
+  const subject = SUBJECTS[subjectId];
+  const params: Record<string, string | number> = {};
+  const columns = indicators.map((indicator, i) => {
+    const filters = new FilterCompiler(indicator, subject.columns, `i${i}_`);
+    const where = filters.compile(indicator.where);
+    const counted = 'filters' in indicator.denominator ? filters.compile(indicator.denominator.filters) : undefined;
+    const numeratorOwn = filters.compile(indicator.numerator.filters);
+    const denominator = counted ? `(${where}) AND (${counted})` : '0';
+    const numerator = counted ? `(${denominator}) AND (${numeratorOwn})` : `(${where}) AND (${numeratorOwn})`;
+    Object.assign(params, filters.params);
+    return `  countIf(ifNull(${numerator}, 0)) AS n${i},\n  countIf(ifNull(${denominator}, 0)) AS d${i}`;
+  });
+  const sql = `${subjectRelation(subjectId, source)}
 SELECT ${GROUP_EXPRESSIONS[by]} AS group_key,
-  countIf(ifNull(${numerator}, 0)) AS numerator,
-  countIf(ifNull(${denominator}, 0)) AS denominator
+${columns.join(',\n')}
 FROM subject
-WHERE ${inRegion()} AND ifNull(${where}, 0)
+WHERE ${inRegion()}
 GROUP BY group_key
 ORDER BY group_key`;
-  return { sql, params: filters.params };
+  return { sql, params };
 }
 
 /**

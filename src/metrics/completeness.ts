@@ -6,8 +6,8 @@ import type { ReferenceData } from '../reference/reference-data.js';
 import { queryRows } from '../store/clickhouse.js';
 import { fieldBit } from '../transform/archive-fields.js';
 import type { EvaluationPeriod } from './evaluation-period.js';
-import { groupsOf, periodParams } from './evaluate.js';
-import { GROUP_EXPRESSIONS, type GroupLevel, inRegion, personSubject } from './subjects.js';
+import { groupsOf, periodParams, type StateStatus, sourceFor } from './evaluate.js';
+import { GROUP_EXPRESSIONS, type GroupLevel, inRegion, subjectRelation } from './subjects.js';
 
 export const FIELD_LABELS: Record<string, string> = {
   name: '姓名', sex: '性别', birth_date: '出生日期', id_number: '身份证号', phone: '本人电话', contact_name: '联系人姓名',
@@ -39,14 +39,15 @@ const rate = (n: number, d: number) => (d > 0 ? n / d : null);
 export async function completeness(
   client: ClickHouseClient,
   reference: ReferenceData,
-  options: { period: EvaluationPeriod; region: Division; by: GroupLevel },
+  options: { period: EvaluationPeriod; region: Division; by: GroupLevel; state?: StateStatus },
 ): Promise<{ rows: CompletenessRow[]; total: CompletenessRow }> {
   const group = GROUP_EXPRESSIONS[options.by];
+  const subject = subjectRelation('person', await sourceFor(options.state, options.period, 'person'));
   const params = periodParams(options.period, options.region.code, reference);
   const where = `${inRegion()} AND active_archive = 1`;
   const perField = await queryRows<{ group_key: string; field: string; required: string; missing: string }>(
     client,
-    `${personSubject.sql}
+    `${subject}
 SELECT ${group} AS group_key, fb.1 AS field, countIf(bitTest(required_mask, fb.2)) AS required,
   countIf(bitTest(required_mask, fb.2) AND NOT bitTest(answered_mask, fb.2)) AS missing
 FROM subject ARRAY JOIN arrayZip({field_names:Array(String)}, {field_bits:Array(UInt8)}) AS fb
@@ -56,7 +57,7 @@ GROUP BY group_key, field`,
   );
   const perGroup = await queryRows<{ group_key: string; archives: string; complete: string }>(
     client,
-    `${personSubject.sql}
+    `${subject}
 SELECT ${group} AS group_key, count() AS archives, countIf(missing_basic_fields = 0) AS complete
 FROM subject WHERE ${where} GROUP BY group_key`,
     params,

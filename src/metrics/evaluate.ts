@@ -5,15 +5,15 @@ import type { Division } from '../reference/divisions.js';
 import { institutionsServing, type ReferenceData } from '../reference/reference-data.js';
 import { queryRows } from '../store/clickhouse.js';
 import { toDateTime64 } from '../store/event-writer.js';
-import { readPopulation } from '../store/population-store.js';
+import { type PopulationRow, readPopulation } from '../store/population-store.js';
 import { fieldMask } from '../transform/archive-fields.js';
 import { ELDERLY_CHECK_FORM, serviceItemBit, serviceItemMask } from '../transform/service-items.js';
 import { BASIC_FIELDS, CHILD_BASIC_FIELDS } from './catalogue.js';
-import { compileIndicator } from './compile.js';
+import { compileIndicators } from './compile.js';
 import { PopulationLookup } from './denominators.js';
 import type { EvaluationPeriod } from './evaluation-period.js';
 import type { Indicator } from './indicator-schema.js';
-import type { GroupLevel } from './subjects.js';
+import type { GroupLevel, SubjectId, SubjectSource } from './subjects.js';
 
 export interface IndicatorRow {
   code: string;
@@ -61,6 +61,7 @@ export function periodParams(period: EvaluationPeriod, region: string, reference
     tcm_constitution_bit: serviceItemBit('tcm_constitution'),
     tcm_guidance_bit: serviceItemBit('tcm_guidance'),
     serving: servingPairs(reference),
+    people: [],
     region,
     include_unlocated: region.length === 6 ? 1 : 0,
   };
@@ -84,22 +85,54 @@ export function makeRow(code: string, name: string, numerator: number, denominat
   return { code, name, numerator, denominator: den, rate, target, meets_target: rate === null || target === null ? null : rate >= target, data_problem: dataProblem };
 }
 
-export async function evaluateIndicator(
-  client: ClickHouseClient,
-  reference: ReferenceData,
-  indicator: Indicator,
-  options: { period: EvaluationPeriod; region: Division; by: GroupLevel },
-): Promise<IndicatorResult> {
+/** Whether the maintained state holds a year's figures as the log would give them now. */
+export interface StateStatus {
+  isCurrent(year: number, evalDate: string, subject: SubjectId): Promise<boolean>;
+}
+
+/** The maintained state when it is current and no as_of asks for the past; else the event log (always exact). */
+export async function sourceFor(state: StateStatus | undefined, period: EvaluationPeriod, subject: SubjectId): Promise<SubjectSource> {
+  if (!state || period.asOf !== null) return 'log';
+  return (await state.isCurrent(period.year, period.evalDate, subject)) ? 'state' : 'log';
+}
+
+export interface EvaluateOptions {
+  period: EvaluationPeriod;
+  region: Division;
+  by: GroupLevel;
+  state?: StateStatus;
+  /** force a source (differential tests, benchmarks); default: sourceFor(state, period) */
+  source?: SubjectSource;
+}
+
+type Counted = Map<string, { numerator: number; denominator: number }>;
+
+export async function evaluateIndicator(client: ClickHouseClient, reference: ReferenceData, indicator: Indicator, options: EvaluateOptions): Promise<IndicatorResult> {
+  const [result] = await evaluateIndicators(client, reference, [indicator], options);
+  return result!;
+}
+
+/** Several indicators, one scan per subject (not one per indicator); results in the order given. */
+export async function evaluateIndicators(client: ClickHouseClient, reference: ReferenceData, indicators: readonly Indicator[], options: EvaluateOptions): Promise<IndicatorResult[]> {
   const { period, region, by } = options;
-  const compiled = compileIndicator(indicator, by);
-  const counted = await queryRows<{ group_key: string; numerator: string; denominator: string }>(client, compiled.sql, {
-    ...periodParams(period, region.code, reference),
-    ...compiled.params,
-  });
-  const byKey = new Map(counted.map((r) => [r.group_key, { numerator: Number(r.numerator), denominator: Number(r.denominator) }]));
-  const population = 'population' in indicator.denominator
-    ? new PopulationLookup(reference, await readPopulation(client, period.year), indicator.denominator.population)
-    : undefined;
+  const counted = new Map<string, Counted>();
+  for (const subject of [...new Set(indicators.map((i) => i.subject))]) {
+    const group = indicators.filter((i) => i.subject === subject);
+    const source = options.source ?? (await sourceFor(options.state, period, subject));
+    const compiled = compileIndicators(group, by, source);
+    const rows = await queryRows<Record<string, string>>(client, compiled.sql, { ...periodParams(period, region.code, reference), ...compiled.params });
+    group.forEach((indicator, i) => {
+      counted.set(indicator.id, new Map(rows.map((r) => [r.group_key!, { numerator: Number(r[`n${i}`]), denominator: Number(r[`d${i}`]) }])));
+    });
+  }
+  const populations = indicators.some((i) => 'population' in i.denominator) ? await readPopulation(client, period.year) : [];
+  return indicators.map((indicator) => assemble(reference, indicator, counted.get(indicator.id)!, populations, options));
+}
+
+/** Every division (or institution) of the level, even those with nothing counted, and the region total. */
+function assemble(reference: ReferenceData, indicator: Indicator, byKey: Counted, populations: readonly PopulationRow[], options: EvaluateOptions): IndicatorResult {
+  const { period, region, by } = options;
+  const population = 'population' in indicator.denominator ? new PopulationLookup(reference, populations, indicator.denominator.population) : undefined;
   const denominatorOf = (code: string, countedValue: number): number | null => {
     if (!population) return countedValue;
     return by === 'institution' ? population.forInstitution(code, region.code) : population.forDivision(code);

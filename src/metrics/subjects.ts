@@ -40,6 +40,8 @@ export const PERIOD_PARAMETERS = {
   tcm_constitution_bit: 'UInt8',
   tcm_guidance_bit: 'UInt8',
   serving: 'Array(String)',
+  /** identifiers to evaluate (the maintained state's refresh of a batch's people); empty = everyone */
+  people: 'Array(String)',
 } as const;
 
 /** "Latest" is by occurred time, ties by institution code, then event id (Decided edges). */
@@ -83,6 +85,7 @@ ev_received AS (
   FROM events AS e FINAL
   LEFT JOIN person_links AS l ON l.from_key = e.person_key
   WHERE e.received_at <= {received_before:DateTime64(3, 'UTC')}
+    AND (empty({people:Array(String)}) OR e.person_key IN {people:Array(String)})
 ),
 ev AS (SELECT * FROM ev_received WHERE by_eval)`;
 
@@ -381,6 +384,18 @@ subject AS (
 
 export const SUBJECTS = { person: personSubject, patient: patientSubject } as const;
 export type SubjectId = keyof typeof SUBJECTS;
+
+/** Where a subject's rows come from: derived from the event log (exact for any as_of), or the maintained state. */
+export type SubjectSource = 'log' | 'state';
+
+/** The maintained state's table of each subject (src/metrics/state/state-tables.ts). */
+export const STATE_TABLE_OF: Record<SubjectId, string> = { person: 'person_state', patient: 'patient_state' };
+
+/** CTEs ending in `subject`: the subject's SQL over the log, or a read of the maintained state of the year. */
+export function subjectRelation(subject: SubjectId, source: SubjectSource): string {
+  if (source === 'log') return SUBJECTS[subject].sql;
+  return `WITH subject AS (SELECT * FROM ${STATE_TABLE_OF[subject]} FINAL WHERE year = {year:UInt16})`;
+}
 
 /**
  * Inside the region: a person's region (latest residence, DOMAIN.md) lies in it; people with no

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../src/metrics/catalogue.js';
-import { compileIndicator, IndicatorDefinitionError } from '../../src/metrics/compile.js';
+import { compileIndicator, compileIndicators, IndicatorDefinitionError } from '../../src/metrics/compile.js';
 import { indicatorSchema } from '../../src/metrics/indicator-schema.js';
 import { SUBJECTS } from '../../src/metrics/subjects.js';
 
@@ -31,7 +31,7 @@ describe('compileIndicator', () => {
   it('makes a counted numerator a subset of its denominator', () => {
     const usage = CATALOGUE.find((i) => i.id === 'archive_usage')!;
     const { sql } = compileIndicator(usage, 'street');
-    expect(sql).toMatch(/countIf\(ifNull\(\(1\) AND \(dynamic_records_12m >= \{f\d:Float64\}\), 0\)\) AS numerator/);
+    expect(sql).toMatch(/countIf\(ifNull\(\(\(active_archive = \{i0_f\d:Float64\}\) AND \(1\)\) AND \(dynamic_records_12m >= \{i0_f\d:Float64\}\), 0\)\) AS n0/);
   });
 
   it('refuses a filter on a column the subject does not register', () => {
@@ -66,7 +66,7 @@ describe('compileIndicator', () => {
     const tb = CATALOGUE.find((i) => i.id === 'tb_management')!;
     expect(compileIndicator(tb, 'street').sql).toContain('days_to_first_visit IS NOT NULL');
     const within3 = compileIndicator({ ...tb, parameters: { first_visit_within_days: 3 } }, 'street');
-    expect(within3.sql).toMatch(/days_to_first_visit <= \{f\d+:Float64\}/);
+    expect(within3.sql).toMatch(/days_to_first_visit <= \{i0_f\d+:Float64\}/);
     expect(Object.values(within3.params)).toContain(3);
   });
 
@@ -76,6 +76,26 @@ describe('compileIndicator', () => {
       numerator: { description: 'x', filters: [{ when_param: 'nope', is: true, use: [], otherwise: [] }] },
     });
     expect(() => compileIndicator(bad, 'street')).toThrow(/parameter nope is not declared/);
+  });
+
+  it('counts many indicators of a subject in one scan, with the numerator and denominator each would have alone', () => {
+    const person = CATALOGUE.filter((i) => i.subject === 'person');
+    const many = compileIndicators(person, 'street');
+    expect(many.sql.match(/FROM subject/g)).toHaveLength(1);
+    person.forEach((indicator, i) => {
+      const alone = compileIndicator(indicator, 'street');
+      // The same conditions, renamed: i0 alone is i{i} together.
+      const own = alone.sql.slice(alone.sql.indexOf('AS group_key,') + 'AS group_key,'.length, alone.sql.lastIndexOf('FROM subject')).trim();
+      const renamed = own.replaceAll('{i0_', `{i${i}_`).replace(' AS n0', ` AS n${i}`).replace(' AS d0', ` AS d${i}`);
+      expect(many.sql).toContain(renamed);
+    });
+  });
+
+  it('reads the maintained state of the year instead of the log when asked', () => {
+    const coverage = CATALOGUE.find((i) => i.id === 'archive_coverage')!;
+    const fromState = compileIndicator(coverage, 'street', 'state').sql;
+    expect(fromState).toContain('FROM person_state FINAL WHERE year = {year:UInt16}');
+    expect(fromState).not.toContain('FROM events');
   });
 
   it('changes a threshold through parameters alone', () => {

@@ -71,7 +71,7 @@ export const indicatorRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = asyn
       const indicator = findIndicator(runtime.catalogue, request.params.id);
       const q = request.query;
       const region = resolveGroupedRegion(reference, q.region, q.by);
-      return evaluateIndicator(client, reference, indicator, { period: resolvePeriod(q.year, q.as_of), region, by: q.by });
+      return evaluateIndicator(client, reference, indicator, { period: resolvePeriod(q.year, q.as_of), region, by: q.by, ...(runtime.state ? { state: runtime.state } : {}) });
     },
   );
 
@@ -107,7 +107,7 @@ export const indicatorRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = asyn
       const q = request.query;
       const region = resolveGroupedRegion(reference, q.region, q.by);
       const period = resolvePeriod(q.year, q.as_of);
-      const result = await completeness(client, reference, { period, region, by: q.by });
+      const result = await completeness(client, reference, { period, region, by: q.by, ...(runtime.state ? { state: runtime.state } : {}) });
       return {
         period: { year: period.year, evaluation_date: period.evalDate, as_of: period.asOf },
         region: { code: region.code, name: region.name, level: region.level },

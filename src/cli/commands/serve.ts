@@ -35,6 +35,8 @@ export async function serveRuntime(runtime: Runtime, options: { port?: number; c
     const port = typeof address === 'object' && address ? address.port : runtime.config.port;
     const mode = kafka ? `Kafka ${runtime.config.kafka?.brokers.join(',')} topic ${runtime.config.kafka?.topic}${kafka.worker ? ', consuming' : ''}` : 'embedded';
     console.log(`serving on http://${runtime.config.host}:${port}  (API docs: http://${runtime.config.host}:${port}/docs; ${mode})`);
+    // The maintained state builds in the background: until a year is built its reads use the log.
+    runtime.state?.start().catch((error) => log.error(`maintained state: ${String(error)}`));
     await untilStopped(kafka);
   } finally {
     await jobs?.stop();

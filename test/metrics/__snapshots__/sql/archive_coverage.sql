@@ -1,9 +1,9 @@
 -- subject: person (subject-person.sql)
 SELECT substring(division_code, 1, 9) AS group_key,
-  countIf(ifNull(active_archive = {f0:Float64}, 0)) AS numerator,
-  countIf(ifNull(0, 0)) AS denominator
+  countIf(ifNull((1) AND (active_archive = {i0_f0:Float64}), 0)) AS n0,
+  countIf(ifNull(0, 0)) AS d0
 FROM subject
-WHERE (startsWith(division_code, {region:String}) OR (division_code = '' AND {include_unlocated:UInt8} = 1)) AND ifNull(1, 0)
+WHERE (startsWith(division_code, {region:String}) OR (division_code = '' AND {include_unlocated:UInt8} = 1))
 GROUP BY group_key
 ORDER BY group_key
--- params: {"f0":1}
+-- params: {"i0_f0":1}

@@ -1,9 +1,9 @@
 -- subject: person (subject-person.sql)
 SELECT substring(division_code, 1, 9) AS group_key,
-  countIf(ifNull(age_at_year_end >= {f0:Float64} AND complete_elderly_check_in_year = {f1:Float64}, 0)) AS numerator,
-  countIf(ifNull(0, 0)) AS denominator
+  countIf(ifNull((1) AND (age_at_year_end >= {i0_f0:Float64} AND complete_elderly_check_in_year = {i0_f1:Float64}), 0)) AS n0,
+  countIf(ifNull(0, 0)) AS d0
 FROM subject
-WHERE (startsWith(division_code, {region:String}) OR (division_code = '' AND {include_unlocated:UInt8} = 1)) AND ifNull(1, 0)
+WHERE (startsWith(division_code, {region:String}) OR (division_code = '' AND {include_unlocated:UInt8} = 1))
 GROUP BY group_key
 ORDER BY group_key
--- params: {"f0":65,"f1":1}
+-- params: {"i0_f0":65,"i0_f1":1}

@@ -1,9 +1,9 @@
 -- subject: patient (subject-patient.sql)
 SELECT substring(division_code, 1, 9) AS group_key,
-  countIf(ifNull(1, 0)) AS numerator,
-  countIf(ifNull(0, 0)) AS denominator
+  countIf(ifNull((program = {i0_f0:String} AND under_management = {i0_f1:Float64}) AND (1), 0)) AS n0,
+  countIf(ifNull(0, 0)) AS d0
 FROM subject
-WHERE (startsWith(division_code, {region:String}) OR (division_code = '' AND {include_unlocated:UInt8} = 1)) AND ifNull(program = {f0:String} AND under_management = {f1:Float64}, 0)
+WHERE (startsWith(division_code, {region:String}) OR (division_code = '' AND {include_unlocated:UInt8} = 1))
 GROUP BY group_key
 ORDER BY group_key
--- params: {"f0":"hypertension","f1":1}
+-- params: {"i0_f0":"hypertension","i0_f1":1}

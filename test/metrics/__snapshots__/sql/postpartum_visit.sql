@@ -1,9 +1,9 @@
 -- subject: person (subject-person.sql)
 SELECT substring(division_code, 1, 9) AS group_key,
-  countIf(ifNull(delivered_in_year = {f0:Float64} AND postpartum_visit_days_after_discharge <= {f1:Float64}, 0)) AS numerator,
-  countIf(ifNull(0, 0)) AS denominator
+  countIf(ifNull((1) AND (delivered_in_year = {i0_f0:Float64} AND postpartum_visit_days_after_discharge <= {i0_f1:Float64}), 0)) AS n0,
+  countIf(ifNull(0, 0)) AS d0
 FROM subject
-WHERE (startsWith(division_code, {region:String}) OR (division_code = '' AND {include_unlocated:UInt8} = 1)) AND ifNull(1, 0)
+WHERE (startsWith(division_code, {region:String}) OR (division_code = '' AND {include_unlocated:UInt8} = 1))
 GROUP BY group_key
 ORDER BY group_key
--- params: {"f0":1,"f1":28}
+-- params: {"i0_f0":1,"i0_f1":28}

@@ -19,6 +19,7 @@ ev_received AS (
   FROM events AS e FINAL
   LEFT JOIN person_links AS l ON l.from_key = e.person_key
   WHERE e.received_at <= {received_before:DateTime64(3, 'UTC')}
+    AND (empty({people:Array(String)}) OR e.person_key IN {people:Array(String)})
 ),
 ev AS (SELECT * FROM ev_received WHERE by_eval),
 archive_state AS (

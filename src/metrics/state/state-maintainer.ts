@@ -1,0 +1,324 @@
+// Keeps the maintained state (state-tables.ts) current: a year is built whole (at start, when the
+// day rolls over, after a bulk load), and after each stored batch only the people it touched are
+// evaluated again, with the same subject SQL the event-log path runs — so both give the same
+// numbers. Work is serialised: one build or refresh at a time, later requests merged into the next.
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { ReferenceData } from '../../reference/reference-data.js';
+import { queryRows } from '../../store/clickhouse.js';
+import { clusterStatements } from '../../store/migrations.js';
+import { toDateTime64 } from '../../store/event-writer.js';
+import type { EventRow } from '../../transform/event-row.js';
+import { PROGRAMS } from '../../transform/event-schema.js';
+import { periodParams } from '../evaluate.js';
+import { evaluationPeriod, todayInBeijing } from '../evaluation-period.js';
+import { SUBJECTS, type SubjectId } from '../subjects.js';
+import { STATE_BUILDS_DDL, STATE_TABLES, stateColumns, stateDdlHash, stateTableDdl } from './state-tables.js';
+
+/** Years kept: the current one and the two before it (assessments of last year run into spring). */
+export const STATE_YEARS = 3;
+/** How long touched people wait to be refreshed together. */
+const REFRESH_DELAY_MS = 100;
+/** How long the known build status is trusted before it is read again (another process may build). */
+const STATUS_TTL_MS = 2_000;
+/** How often the maintainer checks whether the day rolled over. */
+const ROLLOVER_CHECK_MS = 60_000;
+
+const SUBJECT_IDS = Object.keys(STATE_TABLES) as SubjectId[];
+const FAR_FUTURE = Date.parse('2200-01-01T00:00:00Z');
+
+export interface StateMaintainerOptions {
+  client: ClickHouseClient;
+  reference: ReferenceData;
+  county: string;
+  cluster?: string;
+  /**
+   * How long a stored batch may wait to be applied while reads still use the state; past it (and
+   * always with 0) reads go to the log, so an answer is never older than this.
+   */
+  maxLagMs?: number;
+  log?: (message: string) => void;
+  now?: () => number;
+}
+
+interface BuildStatus {
+  evalDate: string;
+  hash: string;
+  complete: boolean;
+}
+
+function insertSql(subject: SubjectId): string {
+  const columns = stateColumns(subject).map(([name]) => name);
+  return `INSERT INTO ${STATE_TABLES[subject]} (year, eval_date, built_at, is_deleted, ${columns.join(', ')})
+${SUBJECTS[subject].sql}
+SELECT {year:UInt16}, {eval_date:Date32}, {built_at:DateTime64(3, 'UTC')}, 0, ${columns.join(', ')} FROM subject`;
+}
+
+// The links as the subject SQL resolves them (every link received so far).
+const LINKS_SQL = (() => {
+  const sql = SUBJECTS.person.sql;
+  const start = sql.indexOf('link_edges AS (');
+  const end = sql.indexOf(',\nev_received AS (');
+  return `WITH ${sql.slice(start, end)} SELECT from_key, to_key FROM person_links`;
+})();
+
+export class StateMaintainer {
+  private readonly hash = stateDdlHash();
+  private status = new Map<string, BuildStatus>();
+  private statusReadAt = 0;
+  private pending = new Set<string>();
+  private running: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private rollover: NodeJS.Timeout | null = null;
+  private paused = false;
+  private rebuildWanted = false;
+  private closed = false;
+  private started = false;
+  /** when the oldest batch not yet applied was stored (0: none) */
+  private lagSince = 0;
+  /** a process that does not maintain the state marks it stale once it writes (its readers use the log) */
+  private invalidation: Promise<void> | null = null;
+
+  constructor(private readonly options: StateMaintainerOptions) {}
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  /** Creates the tables, drops them first when their shape changed. */
+  async ensureTables(): Promise<void> {
+    const { client, cluster } = this.options;
+    const run = async (statement: string) => {
+      for (const query of cluster ? clusterStatements(statement, cluster) : [statement]) await client.command({ query });
+    };
+    await run(STATE_BUILDS_DDL);
+    const hashes = await queryRows<{ ddl_hash: string }>(client, 'SELECT DISTINCT ddl_hash FROM state_builds FINAL');
+    if (hashes.some((h) => h.ddl_hash !== this.hash)) {
+      this.options.log?.('maintained state: the subjects changed, its tables are rebuilt');
+      const onCluster = cluster ? ` ON CLUSTER ${cluster}` : '';
+      for (const table of Object.values(STATE_TABLES)) {
+        await client.command({ query: `DROP TABLE IF EXISTS ${table}${onCluster}` });
+        if (cluster) await client.command({ query: `DROP TABLE IF EXISTS ${table}_local${onCluster}` });
+      }
+      await client.command({ query: `TRUNCATE TABLE IF EXISTS ${cluster ? 'state_builds_local' : 'state_builds'}${onCluster}` });
+    }
+    for (const subject of SUBJECT_IDS) await run(stateTableDdl(subject));
+    this.statusReadAt = 0;
+  }
+
+  /** The evaluation date the state of a year must have today, or null when the year is not kept. */
+  expectedEvalDate(year: number): string | null {
+    const today = todayInBeijing(this.now());
+    const current = Number(today.slice(0, 4));
+    if (year > current || year <= current - STATE_YEARS) return null;
+    const period = evaluationPeriod(year, today);
+    return period.ok ? period.period.evalDate : null;
+  }
+
+  private async readStatus(): Promise<void> {
+    if (this.now() - this.statusReadAt < STATUS_TTL_MS) return;
+    const rows = await queryRows<{ year: number; subject: string; eval_date: string; ddl_hash: string; complete: number }>(
+      this.options.client,
+      'SELECT year, subject, toString(eval_date) AS eval_date, ddl_hash, complete FROM state_builds FINAL',
+    );
+    this.status = new Map(rows.map((r) => [`${r.year}:${r.subject}`, { evalDate: r.eval_date, hash: r.ddl_hash, complete: Number(r.complete) === 1 }]));
+    this.statusReadAt = this.now();
+  }
+
+  /** True when figures of this year (evaluated on `evalDate`, no as_of) can be read from the state. */
+  async isCurrent(year: number, evalDate: string, subject: SubjectId): Promise<boolean> {
+    if (this.paused || this.expectedEvalDate(year) !== evalDate) return false;
+    if (this.lagSince > 0 && this.now() - this.lagSince >= (this.options.maxLagMs ?? 0)) return false;
+    return this.built(year, evalDate, subject);
+  }
+
+  private async built(year: number, evalDate: string, subject: SubjectId): Promise<boolean> {
+    await this.readStatus();
+    const s = this.status.get(`${year}:${subject}`);
+    return s?.complete === true && s.evalDate === evalDate && s.hash === this.hash;
+  }
+
+  private keptYears(): number[] {
+    const current = Number(todayInBeijing(this.now()).slice(0, 4));
+    return Array.from({ length: STATE_YEARS }, (_, i) => current - i);
+  }
+
+  private async writeStatus(year: number, subject: SubjectId, evalDate: string, complete: boolean): Promise<void> {
+    await this.options.client.insert({
+      table: 'state_builds',
+      values: [{ year, subject, eval_date: evalDate, ddl_hash: this.hash, complete: complete ? 1 : 0, built_at: toDateTime64(this.now()) }],
+      format: 'JSONEachRow',
+    });
+    this.statusReadAt = 0;
+  }
+
+  private paramsFor(year: number, people: string[]): Record<string, unknown> | null {
+    const period = evaluationPeriod(year, todayInBeijing(this.now()));
+    if (!period.ok) return null;
+    return {
+      ...periodParams(period.period, this.options.county, this.options.reference),
+      received_before: toDateTime64(FAR_FUTURE),
+      year,
+      people,
+      built_at: toDateTime64(this.now()),
+    };
+  }
+
+  /** Builds one year of every subject from the whole event log. */
+  private async buildYear(year: number): Promise<void> {
+    const { client } = this.options;
+    for (const subject of SUBJECT_IDS) {
+      const params = this.paramsFor(year, []);
+      if (!params) return;
+      await this.writeStatus(year, subject, String(params.eval_date), false);
+      const started = this.now();
+      await client.command({ query: insertSql(subject), query_params: params });
+      // Rows of people that no longer exist as such (merged by a link since the last build).
+      await client.command({
+        query: `DELETE FROM ${STATE_TABLES[subject]} WHERE year = {year:UInt16} AND built_at < {built_at:DateTime64(3, 'UTC')}`,
+        query_params: { year, built_at: params.built_at },
+      });
+      await this.writeStatus(year, subject, String(params.eval_date), true);
+      this.options.log?.(`maintained state: ${subject} ${year} built in ${this.now() - started} ms`);
+    }
+  }
+
+  /** Evaluates again the people with these identifiers (and everyone linked with them), in every kept year. */
+  private async refreshPeople(identifiers: Set<string>): Promise<void> {
+    const { client } = this.options;
+    const links = await queryRows<{ from_key: string; to_key: string }>(client, LINKS_SQL, { received_before: toDateTime64(FAR_FUTURE) });
+    const canonicalOf = new Map(links.map((l) => [l.from_key, l.to_key]));
+    const canonical = new Set([...identifiers].map((k) => canonicalOf.get(k) ?? k));
+    const people = new Set(canonical);
+    for (const l of links) if (canonical.has(l.to_key)) people.add(l.from_key);
+    // Identifiers now merged into another person: their own rows go.
+    const merged = [...identifiers].filter((k) => !canonical.has(k));
+    for (const year of this.keptYears()) {
+      for (const subject of SUBJECT_IDS) {
+        if (!(await this.built(year, this.expectedEvalDate(year) ?? '', subject))) continue;
+        const params = this.paramsFor(year, [...people]);
+        if (!params) continue;
+        await client.command({ query: insertSql(subject), query_params: params });
+        if (merged.length > 0) {
+          const programs = subject === 'patient' ? PROGRAMS : [undefined];
+          await client.insert({
+            table: STATE_TABLES[subject],
+            values: merged.flatMap((person_key) =>
+              programs.map((program) => ({ year, eval_date: params.eval_date, built_at: params.built_at, is_deleted: 1, person_key, ...(program ? { program } : {}) })),
+            ),
+            format: 'JSONEachRow',
+          });
+        }
+      }
+    }
+  }
+
+  /** Builds every kept year that is not current (at start, and when the day rolls over). */
+  async buildStale(): Promise<void> {
+    await this.serialised(async () => {
+      for (const year of this.keptYears()) {
+        const evalDate = this.expectedEvalDate(year);
+        if (evalDate === null) continue;
+        let current = true;
+        for (const subject of SUBJECT_IDS) current &&= await this.built(year, evalDate, subject);
+        if (!current || this.rebuildWanted) await this.buildYear(year);
+      }
+      this.rebuildWanted = false;
+    });
+  }
+
+  /** Starts the maintainer: tables, the builds that are due, and the daily roll-over check. */
+  async start(): Promise<void> {
+    await this.invalidation;
+    await this.ensureTables();
+    this.started = true;
+    this.rollover = setInterval(() => void this.buildStale().catch((e) => this.options.log?.(`maintained state: ${String(e)}`)), ROLLOVER_CHECK_MS);
+    this.rollover.unref();
+    await this.buildStale();
+  }
+
+  /** A batch landed: its people are evaluated again shortly. */
+  notifyStored(rows: readonly Pick<EventRow, 'person_key' | 'linked_from'>[]): void {
+    if (this.closed || rows.length === 0) return;
+    if (!this.started || this.paused) {
+      this.invalidation ??= this.ensureTables().then(() => this.invalidate());
+      return;
+    }
+    if (this.lagSince === 0) this.lagSince = this.now();
+    for (const row of rows) {
+      this.pending.add(row.person_key);
+      if (row.linked_from) this.pending.add(row.linked_from);
+    }
+    if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        void this.drain().catch((e) => this.options.log?.(`maintained state: refresh failed, the year is rebuilt: ${String(e)}`));
+      }, REFRESH_DELAY_MS);
+    }
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.size > 0) {
+      const batch = this.pending;
+      const since = this.lagSince;
+      this.pending = new Set();
+      try {
+        await this.serialised(() => this.refreshPeople(batch));
+        // Applied: the lag is now that of what came in meanwhile, if anything did.
+        if (this.lagSince === since) this.lagSince = this.pending.size > 0 ? this.now() : 0;
+      } catch (error) {
+        // A refresh that failed leaves the state behind the log: build it again, whole.
+        this.rebuildWanted = true;
+        await this.invalidate();
+        throw error;
+      }
+    }
+  }
+
+  /** A bulk load is coming: the state is marked not current (reads use the log) until rebuilt. */
+  async pause(): Promise<void> {
+    this.paused = true;
+    await this.invalidate();
+  }
+
+  async resume(): Promise<void> {
+    this.paused = false;
+    this.pending.clear();
+    this.lagSince = 0;
+    this.rebuildWanted = true;
+    await this.buildStale();
+  }
+
+  private async invalidate(): Promise<void> {
+    for (const year of this.keptYears()) {
+      const evalDate = this.expectedEvalDate(year);
+      if (evalDate !== null) for (const subject of SUBJECT_IDS) await this.writeStatus(year, subject, evalDate, false);
+    }
+  }
+
+  private serialised(work: () => Promise<void>): Promise<void> {
+    const next = (this.running ?? Promise.resolve()).catch(() => undefined).then(work);
+    const tracked = next.finally(() => {
+      if (this.running === tracked) this.running = null;
+    });
+    this.running = tracked;
+    return next;
+  }
+
+  /** Resolves once every notified batch has been applied (tests, benchmarks). */
+  async idle(): Promise<void> {
+    while (this.timer || this.pending.size > 0 || this.running) {
+      if (this.timer) await new Promise((resolve) => setTimeout(resolve, REFRESH_DELAY_MS));
+      else if (this.pending.size > 0) await this.drain();
+      else await this.running?.catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.rollover) clearInterval(this.rollover);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+    await this.invalidation?.catch(() => undefined);
+  }
+}

@@ -1,0 +1,85 @@
+// The maintained state (issue 8): one row per person (and per person and program) and year, with
+// the columns a subject registers, kept current as events land, so that a figure reads a few
+// hundred thousand rows instead of re-deriving everyone from the event log. The tables are derived
+// data: their shape follows the subjects' registries, and a change of shape drops and rebuilds them
+// (the DDL hash in `state_builds`), so they need no migration of their own.
+import { createHash } from 'node:crypto';
+import { type ColumnType, STATE_TABLE_OF, SUBJECTS, type SubjectId } from '../subjects.js';
+
+/** Columns every state row has besides the registered ones; `subject` names them in the subject SQL. */
+const BASE_COLUMNS: Record<SubjectId, readonly (readonly [name: string, type: string])[]> = {
+  person: [
+    ['person_key', 'String'],
+    ['division_code', 'LowCardinality(String)'],
+    ['institution_code', 'LowCardinality(String)'],
+    ['birth_date', 'Nullable(Date32)'],
+    ['death_date', 'Nullable(Date32)'],
+    ['established_on', 'Nullable(Date32)'],
+    ['answered_mask', 'UInt32'],
+    ['required_mask', 'UInt32'],
+  ],
+  patient: [
+    ['person_key', 'String'],
+    ['division_code', 'LowCardinality(String)'],
+    ['institution_code', 'LowCardinality(String)'],
+    ['birth_date', 'Nullable(Date32)'],
+    ['death_date', 'Nullable(Date32)'],
+    ['managed_now', 'UInt8'],
+    ['enrolled_on', 'Nullable(Date32)'],
+    ['last_followup_on', 'Nullable(Date32)'],
+    ['next_followup_given', 'Nullable(Date32)'],
+  ],
+};
+
+const STORED_TYPE: Record<ColumnType, string> = {
+  UInt8: 'UInt8',
+  Int64: 'Nullable(Int64)',
+  Float64: 'Nullable(Float64)',
+  String: 'LowCardinality(String)',
+  Date32: 'Nullable(Date32)',
+};
+
+export const STATE_TABLES = STATE_TABLE_OF;
+const ORDER_KEYS: Record<SubjectId, string> = { person: '(year, person_key)', patient: '(year, person_key, program)' };
+
+/** The subject's columns as stored: base columns, then the registry's (a registry name never repeats a base one). */
+export function stateColumns(subject: SubjectId): (readonly [string, string])[] {
+  const base = BASE_COLUMNS[subject];
+  const taken = new Set(base.map(([name]) => name));
+  const registered = Object.entries(SUBJECTS[subject].columns)
+    .filter(([name]) => !taken.has(name))
+    .map(([name, column]) => [name, STORED_TYPE[column.type]] as const);
+  return [...base, ...registered];
+}
+
+export function stateTableDdl(subject: SubjectId): string {
+  const columns = stateColumns(subject).map(([name, type]) => `${name} ${type}`).join(',\n  ');
+  // A newer build of a row replaces the older (built_at); a person merged into another by a link
+  // is removed by a row with is_deleted = 1. Reads use FINAL.
+  return `CREATE TABLE IF NOT EXISTS ${STATE_TABLES[subject]} (
+  year UInt16,
+  eval_date Date32,
+  built_at DateTime64(3, 'UTC'),
+  is_deleted UInt8,
+  ${columns}
+) ENGINE = ReplacingMergeTree(built_at, is_deleted)
+PARTITION BY year
+ORDER BY ${ORDER_KEYS[subject]}`;
+}
+
+export const STATE_BUILDS_DDL = `CREATE TABLE IF NOT EXISTS state_builds (
+  year UInt16,
+  subject LowCardinality(String),
+  eval_date Date32,
+  ddl_hash String,
+  complete UInt8,
+  built_at DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree(built_at)
+ORDER BY (year, subject)`;
+
+/** Identifies the shape of the state tables (and of the subject SQL that fills them). */
+export function stateDdlHash(): string {
+  const hash = createHash('sha256');
+  for (const subject of Object.keys(STATE_TABLES) as SubjectId[]) hash.update(stateTableDdl(subject)).update(SUBJECTS[subject].sql);
+  return hash.digest('hex').slice(0, 16);
+}
