@@ -10,6 +10,8 @@ import { CATALOGUE } from './metrics/catalogue.js';
 import type { Indicator } from './metrics/indicator-schema.js';
 import { loadCatalogue } from './metrics/overrides.js';
 import { StateMaintainer } from './metrics/state/state-maintainer.js';
+import { subjectTable } from './metrics/state/state-tables.js';
+import { issueStateTable } from './quality/issue-state.js';
 
 export interface Runtime {
   readonly config: Config;
@@ -37,6 +39,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
   const state = config.state.enabled
     ? new StateMaintainer({
         client: store.client,
+        tables: [subjectTable('person'), subjectTable('patient'), issueStateTable(catalogue)],
         reference,
         county: config.region,
         maxLagMs: config.state.maxLagMs,

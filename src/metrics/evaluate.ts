@@ -87,7 +87,8 @@ export function makeRow(code: string, name: string, numerator: number, denominat
 
 /** Whether the maintained state holds a year's figures as the log would give them now. */
 export interface StateStatus {
-  isCurrent(year: number, evalDate: string, subject: SubjectId): Promise<boolean>;
+  /** `subject`: a maintained table's id (`person`, `patient`, `issues`) */
+  isCurrent(year: number, evalDate: string, subject: string): Promise<boolean>;
 }
 
 /** The maintained state when it is current and no as_of asks for the past; else the event log (always exact). */

@@ -61,9 +61,11 @@ const PREGNANCY_DAYS = 300;
 
 // Links received by the cut-off: old identifier → new (the latest link of an old identifier wins),
 // followed over up to three links (a birth certificate → a mistyped ID → the corrected ID).
+// Without FINAL: a re-sent copy of a link carries the same pair, and argMax by the total order
+// picks one pair either way; the type filter then reads a few rows instead of merging the log.
 const LINKS = `link_edges AS (
   SELECT linked_from AS from_key, argMax(person_key, ${ORDER}) AS to_key
-  FROM events FINAL
+  FROM events
   WHERE type = 'person.linked' AND received_at <= {received_before:DateTime64(3, 'UTC')}
   GROUP BY linked_from
 ),
@@ -85,7 +87,10 @@ ev_received AS (
   FROM events AS e FINAL
   LEFT JOIN person_links AS l ON l.from_key = e.person_key
   WHERE e.received_at <= {received_before:DateTime64(3, 'UTC')}
-    AND (empty({people:Array(String)}) OR e.person_key IN {people:Array(String)})
+    -- A refresh of some people (the maintained state) reads their rows only: their keys are found
+    -- through the person_key skip index, then FINAL runs on those keys' granules alone.
+    AND (empty({people:Array(String)})
+      OR (e.institution_code, e.event_id) IN (SELECT institution_code, event_id FROM events WHERE person_key IN {people:Array(String)}))
 ),
 ev AS (SELECT * FROM ev_received WHERE by_eval)`;
 

@@ -9,6 +9,8 @@ export interface IssueKind {
   label_zh: string;
   label_en: string;
   sql: string;
+  /** `institution`: about an institution, not a person (computed at read time, never kept per person) */
+  scope?: 'institution';
 }
 
 const DYNAMIC = "('health_check.recorded', 'followup.recorded', 'service.recorded')";
@@ -107,6 +109,7 @@ export const ISSUE_KINDS: readonly IssueKind[] = [
     kind: 'institution_silent',
     label_zh: '机构停止上报',
     label_en: 'institution stopped sending events',
+    scope: 'institution',
     // The rule of GET /v1/quality/freshness (src/jobs/institution-freshness.ts): every stored copy
     // received by the cut-off counts as sending, stale from stale_days days on.
     sql: `SELECT '' AS person_key, institution_code, '' AS division_code, '' AS archive_no,

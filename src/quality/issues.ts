@@ -1,18 +1,15 @@
 // The quality worklist: every kind of ISSUE_KINDS in one query, located by the person's latest
 // residence, filtered, paginated, masked. Counts per kind come with every page.
 import type { ClickHouseClient } from '@clickhouse/client';
-import { FIELD_LABELS } from '../metrics/completeness.js';
 import type { EvaluationPeriod } from '../metrics/evaluation-period.js';
-import { indicatorParameter } from '../metrics/compile.js';
-import { periodParams } from '../metrics/evaluate.js';
+import { periodParams, type StateStatus } from '../metrics/evaluate.js';
 import type { Indicator } from '../metrics/indicator-schema.js';
-import { inRegion, personSubject } from '../metrics/subjects.js';
+import { inRegion } from '../metrics/subjects.js';
 import type { Division } from '../reference/divisions.js';
 import { institutionsServing, type ReferenceData } from '../reference/reference-data.js';
 import { queryRows } from '../store/clickhouse.js';
-import { MASKED_PEOPLE } from './masked-people.js';
-import { fieldBit } from '../transform/archive-fields.js';
 import { ISSUE_KINDS } from './issue-kinds.js';
+import { ISSUE_STATE_TABLE, issueParams, personIssuesSql } from './issue-state.js';
 
 export interface IssueQuery {
   period: EvaluationPeriod;
@@ -39,36 +36,46 @@ export interface IssueRow {
 
 const LABELS = new Map(ISSUE_KINDS.map((k) => [k.kind, k.label_zh]));
 
-function issuesSql(): string {
-  const union = ISSUE_KINDS.map(
-    (k) => `SELECT '${k.kind}' AS kind, person_key, institution_code, division_code, archive_no, detail, CAST(on_date AS Nullable(Date32)) AS on_date FROM (${k.sql})`,
+const INSTITUTION_KINDS = ISSUE_KINDS.filter((k) => k.scope === 'institution');
+
+/** The worklist as the relation `listed`: person issues from the log or the kept rows, institution issues from the log. */
+function issuesSql(source: 'log' | 'state'): string {
+  const institutionIssues = INSTITUTION_KINDS.map(
+    (k) => `SELECT '${k.kind}' AS kind, '' AS person_key, institution_code, '' AS division_code, archive_no, detail, CAST(on_date AS Nullable(Date32)) AS on_date, '' AS id_masked, '' AS name_masked FROM (${k.sql})`,
   ).join('\nUNION ALL\n');
-  return `${personSubject.sql},
-issues AS (
-${union}
-),
-${MASKED_PEOPLE},
-located AS (
-  SELECT i.kind AS kind, i.person_key AS person_key, i.institution_code AS institution_code,
-    if(b.division_code != '', b.division_code, i.division_code) AS division_code, i.archive_no AS archive_no, i.detail AS detail, i.on_date AS on_date
-  FROM issues AS i LEFT JOIN (SELECT person_key, division_code FROM subject) AS b ON b.person_key = i.person_key
+  const personIssues =
+    source === 'state'
+      ? `SELECT i.kind AS kind, s.person_key AS person_key, i.institution_code AS institution_code, i.division_code AS division_code, i.archive_no AS archive_no,
+    i.detail AS detail, i.on_date AS on_date, s.id_masked AS id_masked, s.name_masked AS name_masked
+  FROM (SELECT person_key, id_masked, name_masked, issues FROM ${ISSUE_STATE_TABLE} FINAL WHERE year = {year:UInt16}) AS s ARRAY JOIN s.issues AS i`
+      : `SELECT l.kind AS kind, l.person_key AS person_key, l.institution_code AS institution_code, l.division_code AS division_code, l.archive_no AS archive_no,
+    l.detail AS detail, l.on_date AS on_date, p.id_masked AS id_masked, p.name_masked AS name_masked
+  FROM located AS l LEFT JOIN people AS p ON p.person_key = l.person_key`;
+  // The kept rows need none of the subjects' CTEs; the institution kind reads `events` itself.
+  const prefix = source === 'state' ? 'WITH' : `${personIssuesSql()},`;
+  return `${prefix}
+all_issues AS (
+${personIssues}
+UNION ALL
+${institutionIssues}
 ),
 listed AS (
-  SELECT l.*, p.id_masked AS id_masked, p.name_masked AS name_masked
-  FROM located AS l LEFT JOIN people AS p ON p.person_key = l.person_key
-  WHERE (if(l.person_key = '', has({region_institutions:Array(String)}, l.institution_code), ${inRegion('l.division_code')}))
-    AND (empty({institution:String}) OR l.institution_code = {institution:String})
+  SELECT * FROM all_issues
+  WHERE (if(person_key = '', has({region_institutions:Array(String)}, institution_code), ${inRegion('division_code')}))
+    AND (empty({institution:String}) OR institution_code = {institution:String})
 )`;
 }
 
-export async function listIssues(client: ClickHouseClient, reference: ReferenceData, catalogue: readonly Indicator[], q: IssueQuery): Promise<{ total: number; counts_by_kind: Record<string, number>; rows: IssueRow[] }> {
-  const fields = Object.keys(FIELD_LABELS);
+export async function listIssues(
+  client: ClickHouseClient,
+  reference: ReferenceData,
+  catalogue: readonly Indicator[],
+  q: IssueQuery & { state?: StateStatus },
+): Promise<{ total: number; counts_by_kind: Record<string, number>; rows: IssueRow[] }> {
+  const source = q.period.asOf === null && q.state && (await q.state.isCurrent(q.period.year, q.period.evalDate, 'issues')) ? 'state' : 'log';
   const params = {
     ...periodParams(q.period, q.region.code, reference),
-    field_names: fields.map((f) => `${FIELD_LABELS[f]}(${f})`),
-    field_bits: fields.map(fieldBit),
-    min_chronic_age: indicatorParameter(catalogue, 'hypertension_standard_management', 'min_patient_age'),
-    elderly_age: indicatorParameter(catalogue, 'elderly_health_management', 'elderly_age'),
+    ...issueParams(catalogue),
     stale_days: q.staleDays,
     region_institutions: institutionsServing(reference, q.region.code).map((i) => i.code),
     institution: q.institution ?? '',
@@ -76,7 +83,7 @@ export async function listIssues(client: ClickHouseClient, reference: ReferenceD
     limit: q.pageSize,
     offset: (q.page - 1) * q.pageSize,
   };
-  const sql = issuesSql();
+  const sql = issuesSql(source);
   const counts = await queryRows<{ kind: string; n: string }>(client, `${sql} SELECT kind, count() AS n FROM listed GROUP BY kind`, params);
   const rows = await queryRows<Omit<IssueRow, 'label_zh'>>(
     client,

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestBatch, type ReceivedEvent } from '../../src/ingest/pipeline.js';
 import { completeness } from '../../src/metrics/completeness.js';
+import { listIssues } from '../../src/quality/issues.js';
 import { evaluateIndicators } from '../../src/metrics/evaluate.js';
 import { evaluationPeriod, todayInBeijing } from '../../src/metrics/evaluation-period.js';
 import type { GroupLevel } from '../../src/metrics/subjects.js';
@@ -39,7 +40,7 @@ async function bothWays(year: number) {
   const period = evaluationPeriod(year, todayInBeijing());
   if (!period.ok) throw new Error(period.message);
   const region = runtime.reference.divisions.get('500104')!;
-  for (const subject of ['person', 'patient'] as const) expect(await state.isCurrent(year, period.period.evalDate, subject), `${year} ${subject} is current`).toBe(true);
+  for (const subject of ['person', 'patient', 'issues'] as const) expect(await state.isCurrent(year, period.period.evalDate, subject), `${year} ${subject} is current`).toBe(true);
   const figures = async (source: 'state' | 'log') => {
     const out: Record<string, unknown> = {};
     for (const by of LEVELS) {
@@ -53,6 +54,17 @@ async function bothWays(year: number) {
       state: { isCurrent: async () => source === 'state' },
     });
     out.completeness = fields;
+    const worklist = await listIssues(runtime.store.client, runtime.reference, runtime.catalogue, {
+      period: period.period,
+      region,
+      kinds: [],
+      page: 1,
+      pageSize: 1_000_000,
+      staleDays: 7,
+      ...(source === 'state' ? { state: { isCurrent: async () => true } } : {}),
+    });
+    // Ties in the page order may fall either way: compare the whole list as a sorted set.
+    out.worklist = { counts: worklist.counts_by_kind, total: worklist.total, rows: worklist.rows.map((r) => JSON.stringify(r)).sort() };
     return out;
   };
   const fromLog = await figures('log');

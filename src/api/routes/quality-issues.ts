@@ -76,6 +76,7 @@ export const qualityIssueRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = a
         page: q.page,
         pageSize: q.page_size,
         staleDays: q.stale_days,
+        ...(runtime.state ? { state: runtime.state } : {}),
       });
       return { kinds: ISSUE_KINDS.map(({ kind, label_zh, label_en }) => ({ kind, label_zh, label_en })), page: q.page, page_size: q.page_size, ...result };
     },

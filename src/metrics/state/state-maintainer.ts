@@ -8,11 +8,10 @@ import { queryRows } from '../../store/clickhouse.js';
 import { clusterStatements } from '../../store/migrations.js';
 import { toDateTime64 } from '../../store/event-writer.js';
 import type { EventRow } from '../../transform/event-row.js';
-import { PROGRAMS } from '../../transform/event-schema.js';
 import { periodParams } from '../evaluate.js';
 import { evaluationPeriod, todayInBeijing } from '../evaluation-period.js';
-import { SUBJECTS, type SubjectId } from '../subjects.js';
-import { STATE_BUILDS_DDL, STATE_TABLES, stateColumns, stateDdlHash, stateTableDdl } from './state-tables.js';
+import { SUBJECTS } from '../subjects.js';
+import { type MaintainedTable, STATE_BUILDS_DDL, stateDdlHash } from './state-tables.js';
 
 /** Years kept: the current one and the two before it (assessments of last year run into spring). */
 export const STATE_YEARS = 3;
@@ -23,11 +22,12 @@ const STATUS_TTL_MS = 2_000;
 /** How often the maintainer checks whether the day rolled over. */
 const ROLLOVER_CHECK_MS = 60_000;
 
-const SUBJECT_IDS = Object.keys(STATE_TABLES) as SubjectId[];
 const FAR_FUTURE = Date.parse('2200-01-01T00:00:00Z');
 
 export interface StateMaintainerOptions {
   client: ClickHouseClient;
+  /** the tables kept: the subjects', the worklist's */
+  tables: readonly MaintainedTable[];
   reference: ReferenceData;
   county: string;
   cluster?: string;
@@ -46,12 +46,10 @@ interface BuildStatus {
   complete: boolean;
 }
 
-function insertSql(subject: SubjectId): string {
-  const columns = stateColumns(subject).map(([name]) => name);
-  return `INSERT INTO ${STATE_TABLES[subject]} (year, eval_date, built_at, is_deleted, ${columns.join(', ')})
-${SUBJECTS[subject].sql}
-SELECT {year:UInt16}, {eval_date:Date32}, {built_at:DateTime64(3, 'UTC')}, 0, ${columns.join(', ')} FROM subject`;
-}
+// People whose records share an archive number with the touched ones ("one archive number used
+// by two people" changes for both).
+const SHARING_SQL = `SELECT DISTINCT person_key FROM events
+WHERE archive_no IN (SELECT archive_no FROM events WHERE person_key IN {people:Array(String)} AND match(archive_no, '^[0-9]{17}$'))`;
 
 // The links as the subject SQL resolves them (every link received so far).
 const LINKS_SQL = (() => {
@@ -62,7 +60,7 @@ const LINKS_SQL = (() => {
 })();
 
 export class StateMaintainer {
-  private readonly hash = stateDdlHash();
+  private readonly hash: string;
   private status = new Map<string, BuildStatus>();
   private statusReadAt = 0;
   private pending = new Set<string>();
@@ -78,7 +76,13 @@ export class StateMaintainer {
   /** a process that does not maintain the state marks it stale once it writes (its readers use the log) */
   private invalidation: Promise<void> | null = null;
 
-  constructor(private readonly options: StateMaintainerOptions) {}
+  constructor(private readonly options: StateMaintainerOptions) {
+    this.hash = stateDdlHash(options.tables);
+  }
+
+  private get tables(): readonly MaintainedTable[] {
+    return this.options.tables;
+  }
 
   private now(): number {
     return this.options.now?.() ?? Date.now();
@@ -95,13 +99,13 @@ export class StateMaintainer {
     if (hashes.some((h) => h.ddl_hash !== this.hash)) {
       this.options.log?.('maintained state: the subjects changed, its tables are rebuilt');
       const onCluster = cluster ? ` ON CLUSTER ${cluster}` : '';
-      for (const table of Object.values(STATE_TABLES)) {
+      for (const { table } of this.tables) {
         await client.command({ query: `DROP TABLE IF EXISTS ${table}${onCluster}` });
         if (cluster) await client.command({ query: `DROP TABLE IF EXISTS ${table}_local${onCluster}` });
       }
       await client.command({ query: `TRUNCATE TABLE IF EXISTS ${cluster ? 'state_builds_local' : 'state_builds'}${onCluster}` });
     }
-    for (const subject of SUBJECT_IDS) await run(stateTableDdl(subject));
+    for (const t of this.tables) await run(t.ddl);
     this.statusReadAt = 0;
   }
 
@@ -125,13 +129,13 @@ export class StateMaintainer {
   }
 
   /** True when figures of this year (evaluated on `evalDate`, no as_of) can be read from the state. */
-  async isCurrent(year: number, evalDate: string, subject: SubjectId): Promise<boolean> {
+  async isCurrent(year: number, evalDate: string, subject: string): Promise<boolean> {
     if (this.paused || this.expectedEvalDate(year) !== evalDate) return false;
     if (this.lagSince > 0 && this.now() - this.lagSince >= (this.options.maxLagMs ?? 0)) return false;
     return this.built(year, evalDate, subject);
   }
 
-  private async built(year: number, evalDate: string, subject: SubjectId): Promise<boolean> {
+  private async built(year: number, evalDate: string, subject: string): Promise<boolean> {
     await this.readStatus();
     const s = this.status.get(`${year}:${subject}`);
     return s?.complete === true && s.evalDate === evalDate && s.hash === this.hash;
@@ -142,7 +146,7 @@ export class StateMaintainer {
     return Array.from({ length: STATE_YEARS }, (_, i) => current - i);
   }
 
-  private async writeStatus(year: number, subject: SubjectId, evalDate: string, complete: boolean): Promise<void> {
+  private async writeStatus(year: number, subject: string, evalDate: string, complete: boolean): Promise<void> {
     await this.options.client.insert({
       table: 'state_builds',
       values: [{ year, subject, eval_date: evalDate, ddl_hash: this.hash, complete: complete ? 1 : 0, built_at: toDateTime64(this.now()) }],
@@ -151,11 +155,12 @@ export class StateMaintainer {
     this.statusReadAt = 0;
   }
 
-  private paramsFor(year: number, people: string[]): Record<string, unknown> | null {
+  private paramsFor(table: MaintainedTable, year: number, people: string[]): Record<string, unknown> | null {
     const period = evaluationPeriod(year, todayInBeijing(this.now()));
     if (!period.ok) return null;
     return {
       ...periodParams(period.period, this.options.county, this.options.reference),
+      ...table.params,
       received_before: toDateTime64(FAR_FUTURE),
       year,
       people,
@@ -163,28 +168,30 @@ export class StateMaintainer {
     };
   }
 
-  /** Builds one year of every subject from the whole event log. */
+  /** Builds one year of every table from the whole event log. */
   private async buildYear(year: number): Promise<void> {
     const { client } = this.options;
-    for (const subject of SUBJECT_IDS) {
-      const params = this.paramsFor(year, []);
+    for (const t of this.tables) {
+      const params = this.paramsFor(t, year, []);
       if (!params) return;
-      await this.writeStatus(year, subject, String(params.eval_date), false);
+      await this.writeStatus(year, t.id, String(params.eval_date), false);
       const started = this.now();
-      await client.command({ query: insertSql(subject), query_params: params });
+      await client.command({ query: t.insertSql, query_params: params });
       // Rows of people that no longer exist as such (merged by a link since the last build).
       await client.command({
-        query: `DELETE FROM ${STATE_TABLES[subject]} WHERE year = {year:UInt16} AND built_at < {built_at:DateTime64(3, 'UTC')}`,
+        query: `DELETE FROM ${t.table} WHERE year = {year:UInt16} AND built_at < {built_at:DateTime64(3, 'UTC')}`,
         query_params: { year, built_at: params.built_at },
       });
-      await this.writeStatus(year, subject, String(params.eval_date), true);
-      this.options.log?.(`maintained state: ${subject} ${year} built in ${this.now() - started} ms`);
+      await this.writeStatus(year, t.id, String(params.eval_date), true);
+      this.options.log?.(`maintained state: ${t.id} ${year} built in ${this.now() - started} ms`);
     }
   }
 
   /** Evaluates again the people with these identifiers (and everyone linked with them), in every kept year. */
-  private async refreshPeople(identifiers: Set<string>): Promise<void> {
+  private async refreshPeople(touched: Set<string>): Promise<void> {
     const { client } = this.options;
+    const identifiers = new Set(touched);
+    for (const r of await queryRows<{ person_key: string }>(client, SHARING_SQL, { people: [...touched] })) identifiers.add(r.person_key);
     const links = await queryRows<{ from_key: string; to_key: string }>(client, LINKS_SQL, { received_before: toDateTime64(FAR_FUTURE) });
     const canonicalOf = new Map(links.map((l) => [l.from_key, l.to_key]));
     const canonical = new Set([...identifiers].map((k) => canonicalOf.get(k) ?? k));
@@ -193,18 +200,15 @@ export class StateMaintainer {
     // Identifiers now merged into another person: their own rows go.
     const merged = [...identifiers].filter((k) => !canonical.has(k));
     for (const year of this.keptYears()) {
-      for (const subject of SUBJECT_IDS) {
-        if (!(await this.built(year, this.expectedEvalDate(year) ?? '', subject))) continue;
-        const params = this.paramsFor(year, [...people]);
+      for (const t of this.tables) {
+        if (!(await this.built(year, this.expectedEvalDate(year) ?? '', t.id))) continue;
+        const params = this.paramsFor(t, year, [...people]);
         if (!params) continue;
-        await client.command({ query: insertSql(subject), query_params: params });
+        await client.command({ query: t.insertSql, query_params: params });
         if (merged.length > 0) {
-          const programs = subject === 'patient' ? PROGRAMS : [undefined];
           await client.insert({
-            table: STATE_TABLES[subject],
-            values: merged.flatMap((person_key) =>
-              programs.map((program) => ({ year, eval_date: params.eval_date, built_at: params.built_at, is_deleted: 1, person_key, ...(program ? { program } : {}) })),
-            ),
+            table: t.table,
+            values: merged.flatMap((key) => t.tombstones(key).map((row) => ({ year, eval_date: params.eval_date, built_at: params.built_at, is_deleted: 1, ...row }))),
             format: 'JSONEachRow',
           });
         }
@@ -219,7 +223,7 @@ export class StateMaintainer {
         const evalDate = this.expectedEvalDate(year);
         if (evalDate === null) continue;
         let current = true;
-        for (const subject of SUBJECT_IDS) current &&= await this.built(year, evalDate, subject);
+        for (const t of this.tables) current &&= await this.built(year, evalDate, t.id);
         if (!current || this.rebuildWanted) await this.buildYear(year);
       }
       this.rebuildWanted = false;
@@ -291,7 +295,7 @@ export class StateMaintainer {
   private async invalidate(): Promise<void> {
     for (const year of this.keptYears()) {
       const evalDate = this.expectedEvalDate(year);
-      if (evalDate !== null) for (const subject of SUBJECT_IDS) await this.writeStatus(year, subject, evalDate, false);
+      if (evalDate !== null) for (const t of this.tables) await this.writeStatus(year, t.id, evalDate, false);
     }
   }
 

@@ -4,6 +4,7 @@
 // data: their shape follows the subjects' registries, and a change of shape drops and rebuilds them
 // (the DDL hash in `state_builds`), so they need no migration of their own.
 import { createHash } from 'node:crypto';
+import { PROGRAMS } from '../../transform/event-schema.js';
 import { type ColumnType, STATE_TABLE_OF, SUBJECTS, type SubjectId } from '../subjects.js';
 
 /** Columns every state row has besides the registered ones; `subject` names them in the subject SQL. */
@@ -52,6 +53,36 @@ export function stateColumns(subject: SubjectId): (readonly [string, string])[] 
   return [...base, ...registered];
 }
 
+/** A table the maintainer keeps: built whole per year, refreshed for the people a batch touched. */
+export interface MaintainedTable {
+  /** its key in state_builds (`person`, `patient`, `issues`) */
+  id: string;
+  table: string;
+  ddl: string;
+  /**
+   * INSERT … SELECT over a subject's SQL: binds the period parameters, `year`, `eval_date`,
+   * `built_at` and `people` (the identifiers to evaluate; empty = everyone), and `params`.
+   */
+  insertSql: string;
+  /** constant parameters of insertSql (labels, thresholds from the catalogue) */
+  params?: Record<string, unknown>;
+  /** rows that remove an identifier's own rows once a link merged it into another person */
+  tombstones(personKey: string): Record<string, unknown>[];
+}
+
+export function subjectTable(subject: SubjectId): MaintainedTable {
+  const columns = stateColumns(subject).map(([name]) => name);
+  return {
+    id: subject,
+    table: STATE_TABLES[subject],
+    ddl: stateTableDdl(subject),
+    insertSql: `INSERT INTO ${STATE_TABLES[subject]} (year, eval_date, built_at, is_deleted, ${columns.join(', ')})
+${SUBJECTS[subject].sql}
+SELECT {year:UInt16}, {eval_date:Date32}, {built_at:DateTime64(3, 'UTC')}, 0, ${columns.join(', ')} FROM subject`,
+    tombstones: (person_key) => (subject === 'patient' ? PROGRAMS.map((program) => ({ person_key, program })) : [{ person_key }]),
+  };
+}
+
 export function stateTableDdl(subject: SubjectId): string {
   const columns = stateColumns(subject).map(([name, type]) => `${name} ${type}`).join(',\n  ');
   // A newer build of a row replaces the older (built_at); a person merged into another by a link
@@ -77,9 +108,9 @@ export const STATE_BUILDS_DDL = `CREATE TABLE IF NOT EXISTS state_builds (
 ) ENGINE = ReplacingMergeTree(built_at)
 ORDER BY (year, subject)`;
 
-/** Identifies the shape of the state tables (and of the subject SQL that fills them). */
-export function stateDdlHash(): string {
+/** Identifies the shape of the maintained tables and the SQL that fills them. */
+export function stateDdlHash(tables: readonly MaintainedTable[]): string {
   const hash = createHash('sha256');
-  for (const subject of Object.keys(STATE_TABLES) as SubjectId[]) hash.update(stateTableDdl(subject)).update(SUBJECTS[subject].sql);
+  for (const t of tables) hash.update(t.ddl).update(t.insertSql).update(JSON.stringify(t.params ?? {}));
   return hash.digest('hex').slice(0, 16);
 }

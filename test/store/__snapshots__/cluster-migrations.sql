@@ -99,3 +99,7 @@ ALTER TABLE events ON CLUSTER hap         ADD COLUMN IF NOT EXISTS delivered_on 
         ADD COLUMN IF NOT EXISTS service_items UInt32,
         -- coded fields as their code
         ADD COLUMN IF NOT EXISTS codes Map(LowCardinality(String), String);
+
+ALTER TABLE events_local ON CLUSTER hap ADD INDEX IF NOT EXISTS person_key_bloom person_key TYPE bloom_filter(0.01) GRANULARITY 1;
+
+ALTER TABLE events_local ON CLUSTER hap MATERIALIZE INDEX person_key_bloom;
