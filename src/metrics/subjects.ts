@@ -213,8 +213,8 @@ subject AS (
     -- Electronic unless declared paper; a visit-established child archive reached us electronically.
     toUInt8(active_archive AND (p.has_open_electronic OR p.open_archives = 0)) AS active_electronic_archive,
     p.open_archives AS open_archives,
-    -- Open archives as (holder, last used, archive number), the one to keep first.
-    p.holders_by_preference AS archives_by_preference,
+    -- Open archives as (holder, archive number), the one to keep first.
+    arrayMap(x -> (x.1, x.3), p.holders_by_preference) AS archives_by_preference,
     p.established_on AS established_on,
     p.dynamic_records_12m AS dynamic_records_12m,
     p.health_checks_in_year AS health_checks_in_year,
@@ -395,6 +395,14 @@ export type SubjectSource = 'log' | 'state';
 
 /** The maintained state's table of each subject (src/metrics/state/state-tables.ts). */
 export const STATE_TABLE_OF: Record<SubjectId, string> = { person: 'person_state', patient: 'patient_state' };
+
+/**
+ * The event log relations (`ev_received`, `ev`, `archive_state`) without a subject, for a query that
+ * takes its `subject` rows from elsewhere (the worklist kept in the state reads the person state).
+ */
+export function eventLogRelations(): string {
+  return `WITH\n${EVENT_LOG},\n${ARCHIVE_STATE}`;
+}
 
 /** CTEs ending in `subject`: the subject's SQL over the log, or a read of the maintained state of the year. */
 export function subjectRelation(subject: SubjectId, source: SubjectSource): string {

@@ -67,8 +67,8 @@ export const ISSUE_KINDS: readonly IssueKind[] = [
     // 一人一档一属地: keep the archive held by the institution serving the person's latest
     // residence, else the most recently used; the others are to be merged into it.
     sql: `SELECT person_key, archives_by_preference[1].1 AS institution_code, division_code,
-        arrayStringConcat(arrayMap(t -> t.3, archives_by_preference), ' ← ') AS archive_no,
-        concat(toString(open_archives), ' 份有效档案，保留 ', archives_by_preference[1].3, '（', archives_by_preference[1].1, '），机构: ',
+        arrayStringConcat(arrayMap(t -> t.2, archives_by_preference), ' ← ') AS archive_no,
+        concat(toString(open_archives), ' 份有效档案，保留 ', archives_by_preference[1].2, '（', archives_by_preference[1].1, '），机构: ',
                arrayStringConcat(arrayDistinct(arrayMap(t -> t.1, archives_by_preference)), ', ')) AS detail,
         NULL AS on_date
       FROM subject WHERE open_archives > 1`,

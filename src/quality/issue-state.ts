@@ -5,19 +5,31 @@ import { indicatorParameter } from '../metrics/compile.js';
 import { FIELD_LABELS } from '../metrics/completeness.js';
 import type { Indicator } from '../metrics/indicator-schema.js';
 import type { MaintainedTable } from '../metrics/state/state-tables.js';
-import { personSubject } from '../metrics/subjects.js';
+import { eventLogRelations, personSubject, STATE_TABLE_OF } from '../metrics/subjects.js';
 import { fieldBit } from '../transform/archive-fields.js';
 import { ISSUE_KINDS } from './issue-kinds.js';
 import { MASKED_PEOPLE } from './masked-people.js';
 
 export const ISSUE_STATE_TABLE = 'issue_state';
 
-/** The person-level kinds as one relation `located` (a person's issues placed in their region), with `people`. */
-export function personIssuesSql(): string {
+/**
+ * The person-level kinds as one relation `located` (a person's issues placed in their region), with
+ * `people`. `subject` is the person subject over the log, or — when the worklist is kept — the
+ * person state of the year just refreshed (the same columns; the differential test holds them equal).
+ */
+export function personIssuesSql(subject: 'log' | 'state' = 'log'): string {
   const union = ISSUE_KINDS.filter((k) => k.scope !== 'institution')
     .map((k) => `SELECT '${k.kind}' AS kind, person_key, institution_code, division_code, archive_no, detail, CAST(on_date AS Nullable(Date32)) AS on_date FROM (${k.sql})`)
     .join('\nUNION ALL\n');
-  return `${personSubject.sql},
+  const relations =
+    subject === 'log'
+      ? personSubject.sql
+      : `${eventLogRelations()},
+subject AS (
+  SELECT * FROM ${STATE_TABLE_OF.person} FINAL
+  WHERE year = {year:UInt16} AND (empty({people:Array(String)}) OR person_key IN {people:Array(String)})
+)`;
+  return `${relations},
 issues AS (
 ${union}
 ),
@@ -56,9 +68,10 @@ export function issueStateTable(catalogue: readonly Indicator[]): MaintainedTabl
 ) ENGINE = ReplacingMergeTree(built_at, is_deleted)
 PARTITION BY year
 ORDER BY (year, person_key)`,
-    // Every person gets a row, an empty list included: a refresh then clears what was fixed.
+    // Every person gets a row, an empty list included: a refresh then clears what was fixed. The
+    // person state of the year is refreshed first (the maintainer's table order), and read here.
     insertSql: `INSERT INTO ${ISSUE_STATE_TABLE} (year, eval_date, built_at, is_deleted, person_key, id_masked, name_masked, issues)
-${personIssuesSql()}
+${personIssuesSql('state')}
 SELECT {year:UInt16}, {eval_date:Date32}, {built_at:DateTime64(3, 'UTC')}, 0, s.person_key, p.id_masked, p.name_masked, g.issues
 FROM subject AS s
 LEFT JOIN people AS p ON p.person_key = s.person_key

@@ -18,6 +18,8 @@ const BASE_COLUMNS: Record<SubjectId, readonly (readonly [name: string, type: st
     ['established_on', 'Nullable(Date32)'],
     ['answered_mask', 'UInt32'],
     ['required_mask', 'UInt32'],
+    ['open_archives', 'Int64'],
+    ['archives_by_preference', 'Array(Tuple(String, String))'],
   ],
   patient: [
     ['person_key', 'String'],
