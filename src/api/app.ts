@@ -18,6 +18,8 @@ import { populationRoutes } from './routes/population.js';
 import { regionRoutes } from './routes/regions.js';
 import { rejectionRoutes } from './routes/rejections.js';
 import { qualityIssueRoutes } from './routes/quality-issues.js';
+import { qualityCompletenessRoutes } from './routes/quality-completeness.js';
+import { followupRoutes } from './routes/followups-overdue.js';
 import { reportRoutes } from './routes/reports.js';
 import { trendRoutes } from './routes/trends.js';
 
@@ -102,6 +104,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   await app.register(indicatorRoutes, { runtime });
   await app.register(ingestStatusRoutes, ingest);
   await app.register(qualityIssueRoutes, { runtime });
+  await app.register(qualityCompletenessRoutes, { runtime });
+  await app.register(followupRoutes, { runtime });
   await app.register(reportRoutes, { runtime });
   await app.register(trendRoutes, { runtime });
 

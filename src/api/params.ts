@@ -4,6 +4,7 @@ import type { ReferenceData } from '../reference/reference-data.js';
 import { type EvaluationPeriod, evaluationPeriod, todayInBeijing } from '../metrics/evaluation-period.js';
 import type { GroupLevel } from '../metrics/subjects.js';
 import type { Indicator } from '../metrics/indicator-schema.js';
+import { z } from 'zod';
 import { ApiError, invalidParameter } from './errors.js';
 
 export function resolveRegion(reference: ReferenceData, code: string | undefined): Division {
@@ -38,3 +39,12 @@ export function findIndicator(catalogue: readonly Indicator[], id: string): Indi
   if (!indicator) throw new ApiError('not_found', `no indicator ${id}; GET /v1/indicators lists them`, { parameter: 'id' });
   return indicator;
 }
+
+/** `a,b` or repeated `?kind=a&kind=b` → a list, each checked against the allowed values. */
+export function listParam(name: string, allowed: readonly string[], value: string | string[] | undefined): string[] {
+  const list = (Array.isArray(value) ? value : value ? [value] : []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  for (const v of list) if (!allowed.includes(v)) throw invalidParameter(name, `${v} is not one of ${allowed.join(', ')}`);
+  return list;
+}
+
+export const kindOrList = z.union([z.string(), z.array(z.string())]).optional();

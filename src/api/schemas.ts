@@ -28,3 +28,14 @@ export const indicatorRowSchema = z.object({
   meets_target: z.boolean().nullable(),
   data_problem: z.enum(['numerator_exceeds_denominator', 'population_missing']).nullable(),
 });
+
+/** year, region, by and as_of: the period and grouping of a figure. */
+export const periodQuery = z.object({
+  year: yearParam.optional().describe('default: the current year'),
+  region: regionParam.optional().describe('county, street/town or community code; default: the configured county'),
+  by: byParam.default('street'),
+  as_of: dateParam.optional().describe('values as known on that date: evaluation date and received-by cut-off'),
+});
+
+export const periodSchema = z.object({ year: z.number().int(), evaluation_date: z.string(), as_of: z.string().nullable() });
+export const regionSchema = z.object({ code: z.string(), name: z.string(), level: z.string() });

@@ -1,7 +1,6 @@
 // Kafka mode wiring: the bus, topics, the in-process worker (embedded chDB binds one data
 // directory per process, so `hap serve` consumes itself) and POST /v1/events → Kafka.
-import type { AcceptEvents } from '../api/routes/events.js';
-import type { IngestStatusOptions } from '../api/routes/ingest-status.js';
+import type { AcceptEvents, IngestStatusOptions } from './accept-events.js';
 import type { EventBus } from '../kafka/bus.js';
 import { kafkajsBus } from '../kafka/kafkajs-bus.js';
 import { ensureTopics } from '../kafka/topics.js';

@@ -6,7 +6,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Division } from '../reference/divisions.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { queryRows } from '../store/clickhouse.js';
-import { toDateTime64 } from '../store/event-writer.js';
+import { toDateTime64 } from '../store/clickhouse-values.js';
 import { groupsOf } from '../metrics/evaluate.js';
 import { todayInBeijing } from '../metrics/evaluation-period.js';
 import { daysBetween } from './snapshot-dates.js';

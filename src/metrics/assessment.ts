@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import type { Division } from '../reference/divisions.js';
-import type { Runtime } from '../runtime.js';
-import { evaluateIndicators, type IndicatorRow } from './evaluate.js';
+import type { ClickHouseClient } from '../store/clickhouse.js';
+import type { ReferenceData } from '../reference/reference-data.js';
+import { evaluateIndicators, type IndicatorRow, type StateStatus } from './evaluate.js';
 import type { EvaluationPeriod } from './evaluation-period.js';
 import type { Indicator } from './indicator-schema.js';
 
@@ -96,8 +97,16 @@ export interface Assessment {
   scores: { rows: GroupScore[]; total: GroupScore };
 }
 
+/** What the assessment reads: the store, the reference data, the catalogue and (when kept) the state. */
+export interface AssessmentSources {
+  store: { client: ClickHouseClient };
+  reference: ReferenceData;
+  catalogue: readonly Indicator[];
+  state?: StateStatus | undefined;
+}
+
 export async function buildAssessment(
-  runtime: Pick<Runtime, 'store' | 'reference' | 'catalogue' | 'state'>,
+  runtime: AssessmentSources,
   options: { period: EvaluationPeriod; region: Division; by: AssessmentLevel; weights?: Weights },
 ): Promise<Assessment> {
   const { period, region, by } = options;

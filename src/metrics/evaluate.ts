@@ -4,7 +4,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Division } from '../reference/divisions.js';
 import { institutionsServing, type ReferenceData } from '../reference/reference-data.js';
 import { queryRows } from '../store/clickhouse.js';
-import { toDateTime64 } from '../store/event-writer.js';
+import { toDateTime64 } from '../store/clickhouse-values.js';
 import { type PopulationRow, readPopulation } from '../store/population-store.js';
 import { fieldMask } from '../transform/archive-fields.js';
 import { ELDERLY_CHECK_FORM, serviceItemBit, serviceItemMask } from '../transform/service-items.js';

@@ -5,10 +5,9 @@ import { fieldMask } from '../transform/archive-fields.js';
 import { memoLast } from '../transform/memo-last.js';
 import type { EventRow, RejectedEvent } from '../transform/event-row.js';
 
-/** epoch ms → `YYYY-MM-DD hh:mm:ss.sss` (UTC), the DateTime64 text ClickHouse parses fastest. */
-export function toDateTime64(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').slice(0, 23);
-}
+import { toDateTime64 } from './clickhouse-values.js';
+
+export { toDateTime64 };
 
 // Events are inserted as TabSeparated text: half the bytes of JSONEachRow, no key matching, and
 // about 40% less time per insert (measured: 40k rows 500 ms against 850 ms as JSON).

@@ -3,17 +3,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { eventsFromCsv, eventsFromText } from '../../ingest/event-text.js';
+import type { AcceptEvents } from '../../ingest/accept-events.js';
 import type { ReceivedEvent } from '../../ingest/pipeline.js';
 import { ApiError } from '../errors.js';
 import { errorResponse, reasonSchema } from '../schemas.js';
 
-export interface AcceptOutcome {
-  accepted: number;
-  rejected: { index: number; event_id: string; reasons: { path: string; code: string; message: string }[] }[];
-}
-
-/** Where accepted events go: the store (embedded) or Kafka. */
-export type AcceptEvents = (events: ReceivedEvent[]) => Promise<AcceptOutcome>;
+export type { AcceptEvents };
 
 export const eventRoutes: FastifyPluginAsyncZod<{ acceptEvents: AcceptEvents; bodyLimit: number }> = async (app, { acceptEvents, bodyLimit }) => {
   // Bodies are read as text here (only in this plugin): NDJSON and CSV are not JSON, and a

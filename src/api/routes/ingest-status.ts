@@ -1,13 +1,9 @@
 // GET /v1/ingest/status (lag, throughput, rejections by reason) and Prometheus GET /metrics.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { IngestMetrics } from '../../ingest/ingest-metrics.js';
-import type { EventBus } from '../../kafka/bus.js';
+import type { IngestStatusOptions } from '../../ingest/accept-events.js';
 
-export interface IngestStatusOptions {
-  metrics: IngestMetrics;
-  kafka?: { bus: EventBus; topic: string; group: string };
-}
+export type { IngestStatusOptions };
 
 export const ingestStatusRoutes: FastifyPluginAsyncZod<IngestStatusOptions> = async (app, { metrics, kafka }) => {
   const lagOf = async () => {

@@ -6,7 +6,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { ReferenceData } from '../../reference/reference-data.js';
 import { queryRows } from '../../store/clickhouse.js';
 import { clusterStatements } from '../../store/migrations.js';
-import { toDateTime64 } from '../../store/event-writer.js';
+import { toDateTime64 } from '../../store/clickhouse-values.js';
 import type { EventRow } from '../../transform/event-row.js';
 import { periodParams } from '../evaluate.js';
 import { evaluationPeriod, todayInBeijing } from '../evaluation-period.js';

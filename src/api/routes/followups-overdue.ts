@@ -1,0 +1,58 @@
+// GET /v1/followups/overdue: people under management whose next follow-up is past due, masked.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { listOverdue } from '../../quality/overdue.js';
+import type { Runtime } from '../../runtime.js';
+import { PROGRAMS } from '../../transform/event-schema.js';
+import { kindOrList, listParam, resolvePeriod, resolveRegion } from '../params.js';
+import { dateParam, errorResponse, pageParam, pageSizeParam, regionParam } from '../schemas.js';
+
+export const followupRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (app, { runtime }) => {
+  const { reference } = runtime;
+  const client = runtime.store.client;
+
+  app.get(
+    '/v1/followups/overdue',
+    {
+      schema: {
+        tags: ['quality'],
+        summary: 'People under management whose next follow-up is past due (masked)',
+        querystring: z.object({
+          program: kindOrList.describe(`one or more of ${PROGRAMS.join(', ')}; default all`),
+          region: regionParam.optional(),
+          as_of: dateParam.optional().describe('default: today'),
+          page: pageParam,
+          page_size: pageSizeParam,
+        }),
+        response: {
+          200: z.object({
+            as_of: z.string(),
+            total: z.number().int(),
+            page: z.number().int(),
+            page_size: z.number().int(),
+            rows: z.array(
+              z.object({
+                program: z.string(),
+                id_masked: z.string(),
+                name_masked: z.string(),
+                institution_code: z.string(),
+                division_code: z.string(),
+                last_followup_on: z.string().nullable(),
+                due_on: z.string(),
+                days_overdue: z.number().int(),
+              }),
+            ),
+          }),
+          400: errorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const programs = listParam('program', PROGRAMS, q.program) as (typeof PROGRAMS)[number][];
+      const period = resolvePeriod(q.as_of ? Number(q.as_of.slice(0, 4)) : undefined, q.as_of);
+      const result = await listOverdue(client, reference, { period, region: resolveRegion(reference, q.region), programs, page: q.page, pageSize: q.page_size });
+      return { as_of: period.evalDate, page: q.page, page_size: q.page_size, ...result };
+    },
+  );
+};

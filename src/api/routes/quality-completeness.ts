@@ -1,0 +1,54 @@
+// GET /v1/quality/completeness: per-field missing counts and rates over active archives.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { completeness } from '../../metrics/completeness.js';
+import type { Runtime } from '../../runtime.js';
+import { resolveGroupedRegion, resolvePeriod } from '../params.js';
+import { byParam, errorResponse, periodQuery, periodSchema, regionSchema } from '../schemas.js';
+
+export const qualityCompletenessRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (app, { runtime }) => {
+  const { reference } = runtime;
+  const client = runtime.store.client;
+
+  const fieldSchema = z.object({
+    field: z.string(),
+    label_zh: z.string(),
+    required: z.number().int(),
+    missing: z.number().int(),
+    missing_rate: z.number().nullable(),
+  });
+  const completenessRow = z.object({
+    code: z.string(),
+    name: z.string(),
+    archives: z.number().int(),
+    complete: z.number().int(),
+    complete_rate: z.number().nullable(),
+    fields: z.array(fieldSchema),
+  });
+  app.get(
+    '/v1/quality/completeness',
+    {
+      schema: {
+        tags: ['quality'],
+        summary: 'Per-field missing counts and rates over active archives, and the share with no basic field missing',
+        querystring: periodQuery,
+        response: {
+          200: z.object({ period: periodSchema, region: regionSchema, by: byParam, rows: z.array(completenessRow), total: completenessRow }),
+          400: errorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const region = resolveGroupedRegion(reference, q.region, q.by);
+      const period = resolvePeriod(q.year, q.as_of);
+      const result = await completeness(client, reference, { period, region, by: q.by, ...(runtime.state ? { state: runtime.state } : {}) });
+      return {
+        period: { year: period.year, evaluation_date: period.evalDate, as_of: period.asOf },
+        region: { code: region.code, name: region.name, level: region.level },
+        by: q.by,
+        ...result,
+      };
+    },
+  );
+};
