@@ -1,9 +1,9 @@
 // `npm run bench`: end-to-end ingest (events on a Kafka topic → rows queryable in ClickHouse)
 // over ≥ 1 M synthetic events, next to a baseline measured in the same run on the same messages
 // (consumed and inserted as raw JSON rows, no validation). Each run is its own process so its
-// peak RSS is its own. Results go to BENCHMARKS.md; the last line printed is the summary.
+// peak RSS is its own. Results go to .bench/ (untracked; BENCHMARKS.md summarises them); the last line printed is the summary.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,13 +86,17 @@ async function main(): Promise<void> {
       `| worker (validate, normalise, pseudonymise, insert, commit) | ${rate(worker)} | ${mbps(worker)} | ${worker.seconds.toFixed(1)} | ${worker.peakRssMb} MB |`,
       `| baseline (raw JSON rows, no validation) | ${rate(baseline)} | ${mbps(baseline)} | ${baseline.seconds.toFixed(1)} | ${baseline.peakRssMb} MB |`,
       '',
+      `The worker kept the maintained state while consuming (as \`hap serve\` does); it had applied every batch ${worker.stateCatchUpSeconds?.toFixed(1) ?? '?'} s after the last row landed.`,
+      '',
       `\`${summary}\``,
       '',
     ].join('\n');
-    const file = join(ROOT, 'BENCHMARKS.md');
-    const previous = readFileSync(file, 'utf8');
-    const marker = '<!-- runs: newest first -->';
-    writeFileSync(file, previous.includes(marker) ? previous.replace(marker, `${marker}\n\n${section}`) : `${previous}\n${marker}\n\n${section}`);
+    // Runs go to .bench/ (untracked); BENCHMARKS.md summarises them by hand.
+    mkdirSync(join(ROOT, '.bench'), { recursive: true });
+    const file = join(ROOT, '.bench', `ingest-${Date.now()}.md`);
+    writeFileSync(file, section);
+    console.error(section);
+    console.error(`written to ${file}`);
     console.log(summary);
   } finally {
     execFileSync(process.execPath, [KAFKA, 'stop', ...BROKER_ARGS], { stdio: 'ignore' });

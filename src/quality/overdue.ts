@@ -3,8 +3,9 @@
 // (or after enrolment when there was none). Masked.
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { EvaluationPeriod } from '../metrics/evaluation-period.js';
-import { periodParams } from '../metrics/evaluate.js';
-import { inRegion, patientSubject } from '../metrics/subjects.js';
+import { periodParams, type StateStatus } from '../metrics/evaluate.js';
+import { inRegion, patientSubject, STATE_TABLE_OF } from '../metrics/subjects.js';
+import { ISSUE_STATE_TABLE } from './issue-state.js';
 import type { Division } from '../reference/divisions.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { queryRows } from '../store/clickhouse.js';
@@ -40,11 +41,19 @@ export interface OverdueRow {
 export async function listOverdue(
   client: ClickHouseClient,
   reference: ReferenceData,
-  q: { period: EvaluationPeriod; region: Division; programs: Program[]; page: number; pageSize: number },
+  q: { period: EvaluationPeriod; region: Division; programs: Program[]; page: number; pageSize: number; state?: StateStatus },
 ): Promise<{ total: number; rows: OverdueRow[] }> {
   const programs = q.programs.length > 0 ? q.programs : (Object.keys(FOLLOWUP_CADENCE_DAYS) as Program[]);
-  const sql = `${patientSubject.sql},
-${MASKED_PEOPLE},
+  const fromState =
+    q.state !== undefined && q.period.asOf === null &&
+    (await q.state.isCurrent(q.period.year, q.period.evalDate, 'patient')) && (await q.state.isCurrent(q.period.year, q.period.evalDate, 'issues'));
+  // The kept patient rows and the masked identities kept with the worklist, or both from the log.
+  const relations = fromState
+    ? `WITH subject AS (SELECT * FROM ${STATE_TABLE_OF.patient} FINAL WHERE year = {year:UInt16}),
+people AS (SELECT person_key, id_masked, name_masked FROM ${ISSUE_STATE_TABLE} FINAL WHERE year = {year:UInt16})`
+    : `${patientSubject.sql},
+${MASKED_PEOPLE}`;
+  const sql = `${relations},
 due AS (
   SELECT s.*, coalesce(s.next_followup_given,
     addDays(coalesce(s.last_followup_on, s.enrolled_on), {cadence:Array(UInt16)}[indexOf({programs:Array(String)}, s.program)])) AS due_on

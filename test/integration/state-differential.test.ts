@@ -1,11 +1,12 @@
-// The maintained state against the event log (issue 8): every indicator, every grouping and the
-// completeness counts, evaluated both ways, must give identical numerators and denominators — on
+// The maintained state against the event log (issue 8): every indicator, every grouping, the
+// completeness counts, the worklist and the overdue list, evaluated both ways, must give identical numerators and denominators — on
 // the hand-built scenarios (applied batch by batch as they land, then replayed shuffled) and on a
 // seeded synthetic district (applied as it streams in, then rebuilt whole).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestBatch, type ReceivedEvent } from '../../src/ingest/pipeline.js';
 import { completeness } from '../../src/metrics/completeness.js';
 import { listIssues } from '../../src/quality/issues.js';
+import { listOverdue } from '../../src/quality/overdue.js';
 import { evaluateIndicators } from '../../src/metrics/evaluate.js';
 import { evaluationPeriod, todayInBeijing } from '../../src/metrics/evaluation-period.js';
 import type { GroupLevel } from '../../src/metrics/subjects.js';
@@ -65,6 +66,15 @@ async function bothWays(year: number) {
     });
     // Ties in the page order may fall either way: compare the whole list as a sorted set.
     out.worklist = { counts: worklist.counts_by_kind, total: worklist.total, rows: worklist.rows.map((r) => JSON.stringify(r)).sort() };
+    const overdue = await listOverdue(runtime.store.client, runtime.reference, {
+      period: period.period,
+      region,
+      programs: [],
+      page: 1,
+      pageSize: 1_000_000,
+      ...(source === 'state' ? { state: { isCurrent: async () => true } } : {}),
+    });
+    out.overdue = { total: overdue.total, rows: overdue.rows.map((r) => JSON.stringify(r)).sort() };
     return out;
   };
   const fromLog = await figures('log');

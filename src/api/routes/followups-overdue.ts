@@ -51,7 +51,7 @@ export const followupRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async
       const q = request.query;
       const programs = listParam('program', PROGRAMS, q.program) as (typeof PROGRAMS)[number][];
       const period = resolvePeriod(q.as_of ? Number(q.as_of.slice(0, 4)) : undefined, q.as_of);
-      const result = await listOverdue(client, reference, { period, region: resolveRegion(reference, q.region), programs, page: q.page, pageSize: q.page_size });
+      const result = await listOverdue(client, reference, { period, region: resolveRegion(reference, q.region), programs, page: q.page, pageSize: q.page_size, ...(runtime.state ? { state: runtime.state } : {}) });
       return { as_of: period.evalDate, page: q.page, page_size: q.page_size, ...result };
     },
   );
