@@ -43,6 +43,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
         reference,
         county: config.region,
         maxLagMs: config.state.maxLagMs,
+        bulkPeople: config.state.bulkPeople,
         ...(store.cluster ? { cluster: store.cluster } : {}),
         log: (m) => console.error(m),
       })

@@ -38,6 +38,7 @@ const envSchema = z.object({
   HAP_INSERT_BATCH_ROWS: z.coerce.number().int().positive().default(20_000),
   HAP_STATE: z.enum(['on', 'off']).default('on'),
   HAP_STATE_MAX_LAG_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  HAP_STATE_BULK_PEOPLE: z.coerce.number().int().min(1).default(5_000),
   HAP_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -75,7 +76,7 @@ export interface Config {
   readonly bodyLimitBytes: number;
   readonly insertBatchRows: number;
   /** the maintained state of every person (src/metrics/state): on, or off (every read scans the log) */
-  readonly state: { readonly enabled: boolean; readonly maxLagMs: number };
+  readonly state: { readonly enabled: boolean; readonly maxLagMs: number; readonly bulkPeople: number };
   readonly logLevel: string;
 }
 
@@ -130,7 +131,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     port: e.HAP_PORT,
     bodyLimitBytes: Math.round(e.HAP_BODY_LIMIT_MB * 1024 * 1024),
     insertBatchRows: e.HAP_INSERT_BATCH_ROWS,
-    state: { enabled: e.HAP_STATE === 'on', maxLagMs: e.HAP_STATE_MAX_LAG_MS },
+    state: { enabled: e.HAP_STATE === 'on', maxLagMs: e.HAP_STATE_MAX_LAG_MS, bulkPeople: e.HAP_STATE_BULK_PEOPLE },
     logLevel: e.HAP_LOG_LEVEL,
   };
   if (e.HAP_CLICKHOUSE_CLUSTER && config.clickhouse.mode !== 'server') {

@@ -84,7 +84,8 @@ async function bothWays(year: number) {
 }
 
 beforeAll(async () => {
-  runtime = await openTestRuntime('it_state_differential');
+  // A low bulk threshold: the synthetic district's large batches take the set-aside-and-rebuild path.
+  runtime = await openTestRuntime('it_state_differential', { HAP_STATE_BULK_PEOPLE: '1500' });
   await runtime.store.client.command({ query: 'TRUNCATE TABLE IF EXISTS state_builds' });
   await runtime.state!.start();
 });
@@ -123,16 +124,12 @@ describe('the maintained state gives the numbers of the log', () => {
     for (const table of ['events', 'rejections']) await runtime.store.client.command({ query: `TRUNCATE TABLE ${table}` });
     await runtime.state!.resume(); // the truncation bypassed the pipeline: rebuild from the empty log
     const district = generateDistrict({ county: '500104', reference: runtime.reference, seed: 7, scale: 0.01, firstYear: 2024, until: todayInBeijing() });
-    let batch: unknown[] = [];
-    let n = 0;
-    for (const event of district.events()) {
-      batch.push(event);
-      if (batch.length === 5_000) {
-        await ingestBatch(received(batch, `synthetic:${n++}`), runtime.pipeline);
-        batch = [];
-      }
-    }
-    await ingestBatch(received(batch, `synthetic:${n}`), runtime.pipeline);
+    // The first half in small batches (each applied to its people), the rest in large ones (more
+    // people than the bulk threshold: set aside, rebuilt once the stream is quiet).
+    const events = [...district.events()];
+    const half = Math.floor(events.length / 2);
+    for (let i = 0; i < half; i += 1_000) await ingestBatch(received(events.slice(i, Math.min(i + 1_000, half)), `synthetic:${i}`), runtime.pipeline);
+    for (let i = half; i < events.length; i += 8_000) await ingestBatch(received(events.slice(i, i + 8_000), `synthetic:${i}`), runtime.pipeline);
     const years = new Map<number, { division_code: string; group: string; count: number }[]>();
     for (const { year: y, ...row } of district.population) years.set(y, [...(years.get(y) ?? []), row]);
     for (const [y, rows] of years) await replacePopulation(runtime.store, y, rows);

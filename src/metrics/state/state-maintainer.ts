@@ -19,6 +19,13 @@ export const STATE_YEARS = 3;
 const REFRESH_DELAY_MS = 100;
 /** How long the known build status is trusted before it is read again (another process may build). */
 const STATUS_TTL_MS = 2_000;
+/**
+ * Past this many people waiting, refreshing them one by one costs more than building the years again
+ * (a bulk load, a Kafka backlog): the state is set aside, reads use the log, and the years are rebuilt
+ * once the stream has been quiet for BULK_QUIET_MS.
+ */
+const BULK_PEOPLE = 5_000; // default of StateMaintainerOptions.bulkPeople
+const BULK_QUIET_MS = 2_000;
 /** How often the maintainer checks whether the day rolled over. */
 const ROLLOVER_CHECK_MS = 60_000;
 
@@ -36,6 +43,8 @@ export interface StateMaintainerOptions {
    * always with 0) reads go to the log, so an answer is never older than this.
    */
   maxLagMs?: number;
+  /** waiting people past which the state is set aside and rebuilt after the stream (default 5,000) */
+  bulkPeople?: number;
   log?: (message: string) => void;
   now?: () => number;
 }
@@ -75,6 +84,8 @@ export class StateMaintainer {
   private lagSince = 0;
   /** a process that does not maintain the state marks it stale once it writes (its readers use the log) */
   private invalidation: Promise<void> | null = null;
+  /** in a bulk stream: the state is set aside until the stream is quiet, then rebuilt */
+  private bulk: { quiet: NodeJS.Timeout | null; setAside: Promise<void> } | null = null;
 
   constructor(private readonly options: StateMaintainerOptions) {
     this.hash = stateDdlHash(options.tables);
@@ -130,7 +141,7 @@ export class StateMaintainer {
 
   /** True when figures of this year (evaluated on `evalDate`, no as_of) can be read from the state. */
   async isCurrent(year: number, evalDate: string, subject: string): Promise<boolean> {
-    if (this.paused || this.expectedEvalDate(year) !== evalDate) return false;
+    if (this.paused || this.bulk || this.expectedEvalDate(year) !== evalDate) return false;
     if (this.lagSince > 0 && this.now() - this.lagSince >= (this.options.maxLagMs ?? 0)) return false;
     return this.built(year, evalDate, subject);
   }
@@ -178,8 +189,10 @@ export class StateMaintainer {
       const started = this.now();
       await client.command({ query: t.insertSql, query_params: params });
       // Rows of people that no longer exist as such (merged by a link since the last build).
+      // On a cluster the rows live in the replicated local tables (a Distributed table deletes nothing).
+      const target = this.options.cluster ? `${t.table}_local ON CLUSTER ${this.options.cluster}` : t.table;
       await client.command({
-        query: `DELETE FROM ${t.table} WHERE year = {year:UInt16} AND built_at < {built_at:DateTime64(3, 'UTC')}`,
+        query: `DELETE FROM ${target} WHERE year = {year:UInt16} AND built_at < {built_at:DateTime64(3, 'UTC')}`,
         query_params: { year, built_at: params.built_at },
       });
       await this.writeStatus(year, t.id, String(params.eval_date), true);
@@ -247,10 +260,18 @@ export class StateMaintainer {
       this.invalidation ??= this.ensureTables().then(() => this.invalidate());
       return;
     }
+    if (this.bulk) {
+      this.rearmBulk();
+      return;
+    }
     if (this.lagSince === 0) this.lagSince = this.now();
     for (const row of rows) {
       this.pending.add(row.person_key);
       if (row.linked_from) this.pending.add(row.linked_from);
+    }
+    if (this.pending.size > (this.options.bulkPeople ?? BULK_PEOPLE)) {
+      this.enterBulk();
+      return;
     }
     if (!this.timer) {
       this.timer = setTimeout(() => {
@@ -258,6 +279,28 @@ export class StateMaintainer {
         void this.drain().catch((e) => this.options.log?.(`maintained state: refresh failed, the year is rebuilt: ${String(e)}`));
       }, REFRESH_DELAY_MS);
     }
+  }
+
+  private enterBulk(): void {
+    this.options.log?.(`maintained state: more than ${this.options.bulkPeople ?? BULK_PEOPLE} people waiting, set aside until the stream is quiet`);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending.clear();
+    this.lagSince = 0;
+    this.bulk = { quiet: null, setAside: this.serialised(() => this.invalidate()) };
+    this.rearmBulk();
+  }
+
+  private rearmBulk(): void {
+    const bulk = this.bulk;
+    if (!bulk) return;
+    if (bulk.quiet) clearTimeout(bulk.quiet);
+    bulk.quiet = setTimeout(() => {
+      this.bulk = null;
+      this.rebuildWanted = true;
+      // Queued behind the setting aside (one piece of work at a time); idle() sees it at once.
+      void this.buildStale().catch((e) => this.options.log?.(`maintained state: rebuild after a bulk stream failed: ${String(e)}`));
+    }, BULK_QUIET_MS);
   }
 
   private async drain(): Promise<void> {
@@ -310,7 +353,11 @@ export class StateMaintainer {
 
   /** Resolves once every notified batch has been applied (tests, benchmarks). */
   async idle(): Promise<void> {
-    while (this.timer || this.pending.size > 0 || this.running) {
+    while (this.bulk || this.timer || this.pending.size > 0 || this.running) {
+      if (this.bulk) {
+        await new Promise((resolve) => setTimeout(resolve, BULK_QUIET_MS / 4));
+        continue;
+      }
       if (this.timer) await new Promise((resolve) => setTimeout(resolve, REFRESH_DELAY_MS));
       else if (this.pending.size > 0) await this.drain();
       else await this.running?.catch(() => undefined);
@@ -321,6 +368,8 @@ export class StateMaintainer {
     this.closed = true;
     if (this.rollover) clearInterval(this.rollover);
     if (this.timer) clearTimeout(this.timer);
+    if (this.bulk?.quiet) clearTimeout(this.bulk.quiet);
+    this.bulk = null;
     this.timer = null;
     await this.running?.catch(() => undefined);
     await this.invalidation?.catch(() => undefined);
