@@ -25,7 +25,7 @@ const STATUS_TTL_MS = 2_000;
  * once the stream has been quiet for BULK_QUIET_MS.
  */
 const BULK_PEOPLE = 5_000; // default of StateMaintainerOptions.bulkPeople
-const BULK_QUIET_MS = 2_000;
+const BULK_QUIET_MS = 10_000;
 /** How often the maintainer checks whether the day rolled over. */
 const ROLLOVER_CHECK_MS = 60_000;
 
