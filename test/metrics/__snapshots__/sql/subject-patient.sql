@@ -1,7 +1,7 @@
 WITH
 link_edges AS (
   SELECT linked_from AS from_key, argMax(person_key, (occurred_at, institution_code, event_id)) AS to_key
-  FROM events FINAL
+  FROM events
   WHERE type = 'person.linked' AND received_at <= {received_before:DateTime64(3, 'UTC')}
   GROUP BY linked_from
 ),
@@ -19,7 +19,10 @@ ev_received AS (
   FROM events AS e FINAL
   LEFT JOIN person_links AS l ON l.from_key = e.person_key
   WHERE e.received_at <= {received_before:DateTime64(3, 'UTC')}
-    AND (empty({people:Array(String)}) OR e.person_key IN {people:Array(String)})
+    -- A refresh of some people (the maintained state) reads their rows only: their keys are found
+    -- through the person_key skip index, then FINAL runs on those keys' granules alone.
+    AND (empty({people:Array(String)})
+      OR (e.institution_code, e.event_id) IN (SELECT institution_code, event_id FROM events WHERE person_key IN {people:Array(String)}))
 ),
 ev AS (SELECT * FROM ev_received WHERE by_eval),
 archive_state AS (
