@@ -9,6 +9,7 @@ import { ingestBatch } from '../../src/ingest/pipeline.js';
 import type { Runtime } from '../../src/runtime.js';
 import { buildGroups, type Check, type Figures, type Group, POPULATION_2025, S1, S2, type V2Event } from '../fixtures/scenario-v2.js';
 import { openTestRuntime } from './bootstrap.js';
+import { shuffled } from '../fixtures/shuffle.js';
 
 let runtime: Runtime;
 let app: FastifyInstance;
@@ -53,17 +54,6 @@ function inOrder(group: Group): Received[] {
   return group.batches.flatMap((batch) => batch.events.map((event) => ({ receivedOn: batch.receivedOn, event })));
 }
 
-/** A seeded shuffle (Fisher–Yates with a small LCG) so the replay order is reproducible. */
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  let s = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 interface IndicatorBody {
   rows: { code: string; numerator: number; denominator: number }[];

@@ -6,6 +6,7 @@ import { buildApp } from '../../src/api/app.js';
 import type { Runtime } from '../../src/runtime.js';
 import { buildScenario, EXPECTED_2025, type ScenarioEvent, scenarioPopulation } from '../fixtures/scenario.js';
 import { openTestRuntime } from './bootstrap.js';
+import { shuffled } from '../fixtures/shuffle.js';
 
 let runtime: Runtime;
 let app: FastifyInstance;
@@ -23,17 +24,6 @@ async function indicator(id: string, query = 'year=2025&by=street') {
   return res.json();
 }
 
-/** A seeded shuffle (Fisher–Yates with a small LCG) so the replay order is reproducible. */
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  let s = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 async function allIndicators() {
   const out: Record<string, unknown> = {};

@@ -16,21 +16,11 @@ import { generateDistrict } from '../../src/synthetic/generate-district.js';
 import { buildScenario, scenarioPopulation } from '../fixtures/scenario.js';
 import { buildGroups, POPULATION_2025 } from '../fixtures/scenario-v2.js';
 import { openTestRuntime } from './bootstrap.js';
+import { shuffled } from '../fixtures/shuffle.js';
 
 let runtime: Runtime;
 const LEVELS: GroupLevel[] = ['street', 'community', 'institution'];
 
-/** A seeded shuffle (Fisher–Yates with a small LCG) so the replay order is reproducible. */
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  let s = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 const received = (events: readonly unknown[], tag: string): ReceivedEvent[] => events.map((value, i) => ({ kind: 'parsed', value, source: `${tag}:${i}` }));
 
