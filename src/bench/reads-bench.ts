@@ -14,6 +14,7 @@ import { buildApp } from '../api/app.js';
 import { loadSyntheticDistrict } from '../cli/commands/start.js';
 import { loadConfig } from '../config/config.js';
 import { todayInBeijing } from '../metrics/evaluation-period.js';
+import { STATE_YEARS } from '../metrics/state/state-maintainer.js';
 import { openRuntime } from '../runtime.js';
 import { checkCharacter } from '../transform/id-number.js';
 
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
       `## Reads, scale ${scale}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
       '',
       `Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; embedded chDB.`,
-      `Load: ${loaded} (${loadSeconds.toFixed(1)} s); maintained state built in ${buildSeconds.toFixed(1)} s (${3} years × person, patient, worklist).`,
+      `Load: ${loaded} (${loadSeconds.toFixed(1)} s); maintained state built in ${buildSeconds.toFixed(1)} s (${STATE_YEARS} years × person, patient, worklist).`,
       '',
       '| read | median ms | p95 ms | samples |',
       '|---|---|---|---|',

@@ -86,20 +86,30 @@ export function compileIndicator(indicator: Indicator, by: GroupLevel, source: S
  * columns `n{i}` and `d{i}`, each with its own shared filters inside the count. Same counts as
  * compileIndicator one at a time.
  */
+/**
+ * An indicator's conditions over its subject: who it is about (the shared filters and a counted
+ * denominator's) and who it counts (those and the numerator's). A counted numerator is always a
+ * subset of its denominator; a population denominator is not counted here.
+ */
+function conditionsOf(indicator: Indicator, prefix: string): { about: string; counted: string; counts: boolean; params: CompiledQuery['params'] } {
+  const filters = new FilterCompiler(indicator, SUBJECTS[indicator.subject].columns, prefix);
+  const where = filters.compile(indicator.where);
+  const denominator = indicator.denominator;
+  const counts = 'filters' in denominator;
+  const about = counts ? `(${where}) AND (${filters.compile(denominator.filters)})` : where;
+  const counted = `(${about}) AND (${filters.compile(indicator.numerator.filters)})`;
+  return { about, counted, counts, params: filters.params };
+}
+
 export function compileIndicators(indicators: readonly Indicator[], by: GroupLevel, source: SubjectSource = 'log'): CompiledQuery {
   const subjectId = indicators[0]?.subject;
   if (!subjectId || indicators.some((i) => i.subject !== subjectId)) throw new Error('compileIndicators: one subject at a time');
-  const subject = SUBJECTS[subjectId];
   const params: Record<string, string | number> = {};
   const columns = indicators.map((indicator, i) => {
-    const filters = new FilterCompiler(indicator, subject.columns, `i${i}_`);
-    const where = filters.compile(indicator.where);
-    const counted = 'filters' in indicator.denominator ? filters.compile(indicator.denominator.filters) : undefined;
-    const numeratorOwn = filters.compile(indicator.numerator.filters);
-    const denominator = counted ? `(${where}) AND (${counted})` : '0';
-    const numerator = counted ? `(${denominator}) AND (${numeratorOwn})` : `(${where}) AND (${numeratorOwn})`;
-    Object.assign(params, filters.params);
-    return `  countIf(ifNull(${numerator}, 0)) AS n${i},\n  countIf(ifNull(${denominator}, 0)) AS d${i}`;
+    const c = conditionsOf(indicator, `i${i}_`);
+    Object.assign(params, c.params);
+    // Three-valued logic: a comparison with NULL (no follow-up, no birth date) counts as not met.
+    return `  countIf(ifNull(${c.counted}, 0)) AS n${i},\n  countIf(ifNull(${c.counts ? c.about : '0'}, 0)) AS d${i}`;
   });
   const sql = `${subjectRelation(subjectId, source)}
 SELECT ${GROUP_EXPRESSIONS[by]} AS group_key,
@@ -117,12 +127,8 @@ ORDER BY group_key`;
  * Parameter names are prefixed so that they never meet another query's.
  */
 export function compileCohort(indicator: Indicator, part: 'numerator' | 'denominator'): CompiledQuery {
-  const subject = SUBJECTS[indicator.subject];
-  const filters = new FilterCompiler(indicator, subject.columns, `${indicator.id}_`);
-  const where = filters.compile(indicator.where);
-  const counted = 'filters' in indicator.denominator ? filters.compile(indicator.denominator.filters) : '1';
-  const condition = part === 'denominator' ? `(${where}) AND (${counted})` : `(${where}) AND (${counted}) AND (${filters.compile(indicator.numerator.filters)})`;
-  return { sql: `ifNull(${condition}, 0)`, params: filters.params };
+  const c = conditionsOf(indicator, `${indicator.id}_`);
+  return { sql: `ifNull(${part === 'denominator' ? c.about : c.counted}, 0)`, params: c.params };
 }
 
 /** A declared parameter of an indicator (thresholds other queries share, such as `elderly_age`). */

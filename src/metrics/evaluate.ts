@@ -13,7 +13,7 @@ import { compileIndicators } from './compile.js';
 import { PopulationLookup } from './denominators.js';
 import type { EvaluationPeriod } from './evaluation-period.js';
 import type { Indicator } from './indicator-schema.js';
-import type { GroupLevel, SubjectId, SubjectSource } from './subjects.js';
+import type { GroupLevel, SubjectSource } from './subjects.js';
 
 export interface IndicatorRow {
   code: string;
@@ -92,7 +92,7 @@ export interface StateStatus {
 }
 
 /** The maintained state when it is current and no as_of asks for the past; else the event log (always exact). */
-export async function sourceFor(state: StateStatus | undefined, period: EvaluationPeriod, subject: SubjectId): Promise<SubjectSource> {
+export async function sourceFor(state: StateStatus | undefined, period: EvaluationPeriod, subject: string): Promise<SubjectSource> {
   if (!state || period.asOf !== null) return 'log';
   return (await state.isCurrent(period.year, period.evalDate, subject)) ? 'state' : 'log';
 }

@@ -14,7 +14,8 @@ export interface EvaluationPeriod {
 
 export type PeriodResult = { ok: true; period: EvaluationPeriod } | { ok: false; parameter: string; message: string };
 
-const FAR_FUTURE = Date.parse('2200-01-01T00:00:00Z');
+/** Received-by cut-off when no as_of is asked: everything received counts. */
+export const NO_CUTOFF = Date.parse('2200-01-01T00:00:00Z');
 
 export function evaluationPeriod(year: number, today: string, asOf?: string): PeriodResult {
   const currentYear = Number(today.slice(0, 4));
@@ -23,7 +24,7 @@ export function evaluationPeriod(year: number, today: string, asOf?: string): Pe
   const yearEnd = `${year}-12-31`;
   if (asOf === undefined) {
     const evalDate = year === currentYear ? today : yearEnd;
-    return { ok: true, period: { year, yearStart, yearEnd, evalDate, asOf: null, receivedBefore: FAR_FUTURE } };
+    return { ok: true, period: { year, yearStart, yearEnd, evalDate, asOf: null, receivedBefore: NO_CUTOFF } };
   }
   if (asOf < yearStart) return { ok: false, parameter: 'as_of', message: `as_of ${asOf} is before the year ${year} begins` };
   if (asOf > today) return { ok: false, parameter: 'as_of', message: `as_of ${asOf} is in the future` };

@@ -396,6 +396,9 @@ export type SubjectSource = 'log' | 'state';
 /** The maintained state's table of each subject (src/metrics/state/state-tables.ts). */
 export const STATE_TABLE_OF: Record<SubjectId, string> = { person: 'person_state', patient: 'patient_state' };
 
+/** Every link received by the cut-off, resolved as the subjects resolve them: `from_key → to_key`. */
+export const PERSON_LINKS_SQL = `WITH ${LINKS} SELECT from_key, to_key FROM person_links`;
+
 /**
  * The event log relations (`ev_received`, `ev`, `archive_state`) without a subject, for a query that
  * takes its `subject` rows from elsewhere (the worklist kept in the state reads the person state).

@@ -2,7 +2,7 @@
 // residence, filtered, paginated, masked. Counts per kind come with every page.
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { EvaluationPeriod } from '../metrics/evaluation-period.js';
-import { periodParams, type StateStatus } from '../metrics/evaluate.js';
+import { periodParams, type StateStatus, sourceFor } from '../metrics/evaluate.js';
 import type { Indicator } from '../metrics/indicator-schema.js';
 import { inRegion } from '../metrics/subjects.js';
 import type { Division } from '../reference/divisions.js';
@@ -72,7 +72,7 @@ export async function listIssues(
   catalogue: readonly Indicator[],
   q: IssueQuery & { state?: StateStatus },
 ): Promise<{ total: number; counts_by_kind: Record<string, number>; rows: IssueRow[] }> {
-  const source = q.period.asOf === null && q.state && (await q.state.isCurrent(q.period.year, q.period.evalDate, 'issues')) ? 'state' : 'log';
+  const source = await sourceFor(q.state, q.period, 'issues');
   const params = {
     ...periodParams(q.period, q.region.code, reference),
     ...issueParams(catalogue),

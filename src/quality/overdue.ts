@@ -3,7 +3,7 @@
 // (or after enrolment when there was none). Masked.
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { EvaluationPeriod } from '../metrics/evaluation-period.js';
-import { periodParams, type StateStatus } from '../metrics/evaluate.js';
+import { periodParams, type StateStatus, sourceFor } from '../metrics/evaluate.js';
 import { inRegion, patientSubject, STATE_TABLE_OF } from '../metrics/subjects.js';
 import { ISSUE_STATE_TABLE } from './issue-state.js';
 import type { Division } from '../reference/divisions.js';
@@ -44,9 +44,7 @@ export async function listOverdue(
   q: { period: EvaluationPeriod; region: Division; programs: Program[]; page: number; pageSize: number; state?: StateStatus },
 ): Promise<{ total: number; rows: OverdueRow[] }> {
   const programs = q.programs.length > 0 ? q.programs : (Object.keys(FOLLOWUP_CADENCE_DAYS) as Program[]);
-  const fromState =
-    q.state !== undefined && q.period.asOf === null &&
-    (await q.state.isCurrent(q.period.year, q.period.evalDate, 'patient')) && (await q.state.isCurrent(q.period.year, q.period.evalDate, 'issues'));
+  const fromState = (await sourceFor(q.state, q.period, 'patient')) === 'state' && (await sourceFor(q.state, q.period, 'issues')) === 'state';
   // The kept patient rows and the masked identities kept with the worklist, or both from the log.
   const relations = fromState
     ? `WITH subject AS (SELECT * FROM ${STATE_TABLE_OF.patient} FINAL WHERE year = {year:UInt16}),

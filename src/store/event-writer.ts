@@ -7,8 +7,6 @@ import type { EventRow, RejectedEvent } from '../transform/event-row.js';
 
 import { toDateTime64 } from './clickhouse-values.js';
 
-export { toDateTime64 };
-
 // Events are inserted as TabSeparated text: half the bytes of JSONEachRow, no key matching, and
 // about 40% less time per insert (measured: 40k rows 500 ms against 850 ms as JSON).
 export const EVENT_COLUMNS = [

@@ -1,7 +1,7 @@
 // Population denominators per year: rows {division_code, group, count} at community or street level.
 import type { ClickHouseClient } from '@clickhouse/client';
 import { deleteRows, queryRows, type Store } from './clickhouse.js';
-import { toDateTime64 } from './event-writer.js';
+import { toDateTime64 } from './clickhouse-values.js';
 
 export interface PopulationRow {
   division_code: string;

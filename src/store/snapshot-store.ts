@@ -4,7 +4,7 @@
 // re-run of the same night replaces its rows; reads use FINAL.
 import type { ClickHouseClient } from '@clickhouse/client';
 import { deleteRows, queryRows, type Store } from './clickhouse.js';
-import { toDateTime64 } from './event-writer.js';
+import { toDateTime64 } from './clickhouse-values.js';
 
 export interface SnapshotRow {
   snapshot_date: string;

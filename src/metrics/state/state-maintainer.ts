@@ -9,8 +9,8 @@ import { clusterStatements } from '../../store/migrations.js';
 import { toDateTime64 } from '../../store/clickhouse-values.js';
 import type { EventRow } from '../../transform/event-row.js';
 import { periodParams } from '../evaluate.js';
-import { evaluationPeriod, todayInBeijing } from '../evaluation-period.js';
-import { SUBJECTS } from '../subjects.js';
+import { evaluationPeriod, NO_CUTOFF, todayInBeijing } from '../evaluation-period.js';
+import { PERSON_LINKS_SQL } from '../subjects.js';
 import { type MaintainedTable, STATE_BUILDS_DDL, stateDdlHash } from './state-tables.js';
 
 /** Years kept: the current one and the two before it (assessments of last year run into spring). */
@@ -28,8 +28,6 @@ const BULK_PEOPLE = 5_000; // default of StateMaintainerOptions.bulkPeople
 const BULK_QUIET_MS = 10_000;
 /** How often the maintainer checks whether the day rolled over. */
 const ROLLOVER_CHECK_MS = 60_000;
-
-const FAR_FUTURE = Date.parse('2200-01-01T00:00:00Z');
 
 export interface StateMaintainerOptions {
   client: ClickHouseClient;
@@ -59,14 +57,6 @@ interface BuildStatus {
 // by two people" changes for both).
 const SHARING_SQL = `SELECT DISTINCT person_key FROM events
 WHERE archive_no IN (SELECT archive_no FROM events WHERE person_key IN {people:Array(String)} AND match(archive_no, '^[0-9]{17}$'))`;
-
-// The links as the subject SQL resolves them (every link received so far).
-const LINKS_SQL = (() => {
-  const sql = SUBJECTS.person.sql;
-  const start = sql.indexOf('link_edges AS (');
-  const end = sql.indexOf(',\nev_received AS (');
-  return `WITH ${sql.slice(start, end)} SELECT from_key, to_key FROM person_links`;
-})();
 
 export class StateMaintainer {
   private readonly hash: string;
@@ -172,7 +162,6 @@ export class StateMaintainer {
     return {
       ...periodParams(period.period, this.options.county, this.options.reference),
       ...table.params,
-      received_before: toDateTime64(FAR_FUTURE),
       year,
       people,
       built_at: toDateTime64(this.now()),
@@ -205,7 +194,7 @@ export class StateMaintainer {
     const { client } = this.options;
     const identifiers = new Set(touched);
     for (const r of await queryRows<{ person_key: string }>(client, SHARING_SQL, { people: [...touched] })) identifiers.add(r.person_key);
-    const links = await queryRows<{ from_key: string; to_key: string }>(client, LINKS_SQL, { received_before: toDateTime64(FAR_FUTURE) });
+    const links = await queryRows<{ from_key: string; to_key: string }>(client, PERSON_LINKS_SQL, { received_before: toDateTime64(NO_CUTOFF) });
     const canonicalOf = new Map(links.map((l) => [l.from_key, l.to_key]));
     const canonical = new Set([...identifiers].map((k) => canonicalOf.get(k) ?? k));
     const people = new Set(canonical);

@@ -42,7 +42,6 @@ const STORED_TYPE: Record<ColumnType, string> = {
   Date32: 'Nullable(Date32)',
 };
 
-export const STATE_TABLES = STATE_TABLE_OF;
 const ORDER_KEYS: Record<SubjectId, string> = { person: '(year, person_key)', patient: '(year, person_key, program)' };
 
 /** The subject's columns as stored: base columns, then the registry's (a registry name never repeats a base one). */
@@ -76,9 +75,9 @@ export function subjectTable(subject: SubjectId): MaintainedTable {
   const columns = stateColumns(subject).map(([name]) => name);
   return {
     id: subject,
-    table: STATE_TABLES[subject],
+    table: STATE_TABLE_OF[subject],
     ddl: stateTableDdl(subject),
-    insertSql: `INSERT INTO ${STATE_TABLES[subject]} (year, eval_date, built_at, is_deleted, ${columns.join(', ')})
+    insertSql: `INSERT INTO ${STATE_TABLE_OF[subject]} (year, eval_date, built_at, is_deleted, ${columns.join(', ')})
 ${SUBJECTS[subject].sql}
 SELECT {year:UInt16}, {eval_date:Date32}, {built_at:DateTime64(3, 'UTC')}, 0, ${columns.join(', ')} FROM subject`,
     tombstones: (person_key) => (subject === 'patient' ? PROGRAMS.map((program) => ({ person_key, program })) : [{ person_key }]),
@@ -89,7 +88,7 @@ export function stateTableDdl(subject: SubjectId): string {
   const columns = stateColumns(subject).map(([name, type]) => `${name} ${type}`).join(',\n  ');
   // A newer build of a row replaces the older (built_at); a person merged into another by a link
   // is removed by a row with is_deleted = 1. Reads use FINAL.
-  return `CREATE TABLE IF NOT EXISTS ${STATE_TABLES[subject]} (
+  return `CREATE TABLE IF NOT EXISTS ${STATE_TABLE_OF[subject]} (
   year UInt16,
   eval_date Date32,
   built_at DateTime64(3, 'UTC'),
