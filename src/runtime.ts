@@ -2,6 +2,7 @@
 // reference data and the pseudonym key. Closed once, by whoever opened it.
 import type { Config } from './config/config.js';
 import { resolvePseudonymKey } from './config/pseudonym-key.js';
+import { NormaliserPool } from './ingest/normaliser-pool.js';
 import type { PipelineDeps } from './ingest/pipeline.js';
 import { loadReferenceData, type ReferenceData } from './reference/reference-data.js';
 import { openStore, type Store } from './store/clickhouse.js';
@@ -48,6 +49,10 @@ export async function openRuntime(config: Config): Promise<Runtime> {
         log: (m) => console.error(m),
       })
     : undefined;
+  const normaliser =
+    config.ingestThreads > 0
+      ? new NormaliserPool({ region: config.region, institutionFiles: config.institutionFiles, pseudonymKey: pseudonymKey, insertBatchRows: config.insertBatchRows }, config.ingestThreads)
+      : undefined;
   return {
     config,
     store,
@@ -59,9 +64,11 @@ export async function openRuntime(config: Config): Promise<Runtime> {
       reference,
       pseudonymKey,
       insertBatchRows: config.insertBatchRows,
-      ...(state ? { onStored: (rows) => state.notifyStored(rows) } : {}),
+      ...(normaliser ? { normaliser } : {}),
+      ...(state ? { onStored: (keys) => state.notifyStored(keys) } : {}),
     },
     close: async () => {
+      await normaliser?.close();
       await state?.close();
       await store.close();
     },

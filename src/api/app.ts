@@ -36,9 +36,9 @@ export function storeAcceptEvents(runtime: Runtime, metrics?: IngestMetrics): Ac
   return async (events) => {
     const started = Date.now();
     const outcome = await ingestBatch(events, runtime.pipeline);
-    metrics?.recordBatch(outcome.rows.length, outcome.rejected.map((r) => r.reasons.map((x) => x.code)), (Date.now() - started) / 1000);
+    metrics?.recordBatch(outcome.accepted, outcome.rejected.map((r) => r.reasons.map((x) => x.code)), (Date.now() - started) / 1000);
     return {
-      accepted: outcome.rows.length,
+      accepted: outcome.accepted,
       rejected: outcome.rejected.map((r) => ({ index: r.index, event_id: r.event_id, reasons: r.reasons })),
     };
   };

@@ -1,5 +1,6 @@
 // Configuration: read once from the environment (and CLI flags), validated with every problem
 // reported together, defaults in one place, then frozen and passed in. Nothing else reads process.env.
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -36,6 +37,8 @@ const envSchema = z.object({
   HAP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HAP_BODY_LIMIT_MB: z.coerce.number().positive().default(64),
   HAP_INSERT_BATCH_ROWS: z.coerce.number().int().positive().default(20_000),
+  // 0: normalise on the main thread; default: one thread per core but one (at least one)
+  HAP_INGEST_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   HAP_STATE: z.enum(['on', 'off']).default('on'),
   HAP_STATE_MAX_LAG_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   HAP_STATE_BULK_PEOPLE: z.coerce.number().int().min(1).default(5_000),
@@ -75,6 +78,8 @@ export interface Config {
   readonly port: number;
   readonly bodyLimitBytes: number;
   readonly insertBatchRows: number;
+  /** normaliser threads (0: on the main thread) */
+  readonly ingestThreads: number;
   /** the maintained state of every person (src/metrics/state): on, or off (every read scans the log) */
   readonly state: { readonly enabled: boolean; readonly maxLagMs: number; readonly bulkPeople: number };
   readonly logLevel: string;
@@ -131,6 +136,8 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     port: e.HAP_PORT,
     bodyLimitBytes: Math.round(e.HAP_BODY_LIMIT_MB * 1024 * 1024),
     insertBatchRows: e.HAP_INSERT_BATCH_ROWS,
+    // One core is left to the transport and the store's own threads.
+    ingestThreads: e.HAP_INGEST_THREADS ?? Math.max(1, Math.min(4, availableParallelism() - 1)),
     state: { enabled: e.HAP_STATE === 'on', maxLagMs: e.HAP_STATE_MAX_LAG_MS, bulkPeople: e.HAP_STATE_BULK_PEOPLE },
     logLevel: e.HAP_LOG_LEVEL,
   };

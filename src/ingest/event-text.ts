@@ -1,7 +1,7 @@
 // Turning received text into events: NDJSON (one event a line), a JSON array, or CSV with one
 // column per flattened field (`person.id_number`, `data.residence.division_code`, …).
 import { parse as parseCsv } from 'csv-parse/sync';
-import type { ReceivedEvent } from './pipeline.js';
+import type { RawMessage, ReceivedEvent } from './pipeline.js';
 
 export type SourceOf = (position: number) => string;
 
@@ -11,6 +11,20 @@ export type SourceOf = (position: number) => string;
 export function jsonErrorMessage(error: unknown): string {
   const position = /position (\d+)/.exec(String((error as Error)?.message ?? ''));
   return position ? `not valid JSON (at character ${position[1]})` : 'not valid JSON';
+}
+
+const decoder = new TextDecoder();
+
+/** A transport's message as a received event: JSON, or unparsable with the reason. */
+export function receivedFromMessage(message: RawMessage): ReceivedEvent {
+  const { value, source } = message;
+  if (value === null || value.length === 0) return { kind: 'unparsable', text: '', error: 'empty message (tombstone)', source };
+  const text = decoder.decode(value);
+  try {
+    return { kind: 'parsed', value: JSON.parse(text), source };
+  } catch (error) {
+    return { kind: 'unparsable', text, error: jsonErrorMessage(error), source };
+  }
 }
 
 /** Lines of NDJSON; blank lines are skipped, a line that is not JSON becomes an unparsable event. */

@@ -1,6 +1,6 @@
 // Feeds a stream of received events through the pipeline in store-sized batches, counting
 // outcomes. Used by `hap import` and `npm start` (the synthetic district).
-import { normaliseBatch, type PipelineDeps, type ReceivedEvent, storeOutcome } from './pipeline.js';
+import { type EncodedBatch, normalise, type PipelineDeps, type ReceivedEvent, storeBatch } from './pipeline.js';
 
 export interface StreamTotals {
   accepted: number;
@@ -14,22 +14,34 @@ export async function ingestBatches(
   onProgress: (totals: StreamTotals) => void = () => {},
 ): Promise<StreamTotals> {
   const totals: StreamTotals = { accepted: 0, rejected: 0, rejectedByReason: {} };
-  // Two stages in flight: the store inserts one batch (natively, off the JS thread) while the
-  // next is normalised. At most two batches are held in memory.
+  // Three stages in flight: the store inserts one batch (natively, off the JS thread) while the
+  // next is normalised (in the pool when there is one) and the one after is read or generated.
+  // At most three batches are held in memory.
   let storing: Promise<void> = Promise.resolve();
-  for await (const batch of batches) {
-    const outcome = normaliseBatch(batch, deps, Date.now());
+  let normalising: Promise<EncodedBatch> | undefined;
+  const store = async (pending: Promise<EncodedBatch>) => {
+    const outcome = await pending;
     await storing;
-    storing = storeOutcome(outcome, deps);
+    storing = storeBatch(outcome, deps);
     // Observed now, rethrown by the `await storing` of the next round (or after the loop).
     storing.catch(() => {});
-    totals.accepted += outcome.rows.length;
+    count(outcome);
+  };
+  const count = (outcome: EncodedBatch) => {
+    totals.accepted += outcome.accepted;
     totals.rejected += outcome.rejected.length;
     for (const r of outcome.rejected) {
       for (const code of new Set(r.reasons.map((x) => x.code))) totals.rejectedByReason[code] = (totals.rejectedByReason[code] ?? 0) + 1;
     }
     onProgress(totals);
+  };
+  for await (const batch of batches) {
+    const next = normalise(batch, deps, Date.now());
+    next.catch(() => {});
+    if (normalising) await store(normalising);
+    normalising = next;
   }
+  if (normalising) await store(normalising);
   await storing;
   return totals;
 }

@@ -4,27 +4,16 @@
 import type { BatchControl, BusBatch, BusConsumer, BusMessage, BusProducer, EventBus } from '../kafka/bus.js';
 import { KAFKA_DEFAULTS } from '../kafka/defaults.js';
 import type { IngestMetrics } from './ingest-metrics.js';
-import { jsonErrorMessage } from './event-text.js';
-import { type BatchOutcome, ingestBatch, type PipelineDeps, type ReceivedEvent, storeOutcome } from './pipeline.js';
+import { type EncodedBatch, inlineNormaliser, type PipelineDeps, type RawMessage, storeBatch } from './pipeline.js';
 import { isRetriableStoreError, retryWhileRetriable } from './retry.js';
 import { redactEvent, unparsableSummary } from '../transform/redact.js';
+import { receivedFromMessage } from './event-text.js';
 
 export interface KafkaWorkerOptions {
   topic: string;
   dlqTopic: string;
   group: string;
   log?: (message: string) => void;
-}
-
-/** A message as a received event: JSON, or unparsable with the reason. */
-export function receivedFromMessage(message: BusMessage, source: string): ReceivedEvent {
-  if (message.value === null || message.value.length === 0) return { kind: 'unparsable', text: '', error: 'empty message (tombstone)', source };
-  const text = message.value.toString('utf8');
-  try {
-    return { kind: 'parsed', value: JSON.parse(text), source };
-  } catch (error) {
-    return { kind: 'unparsable', text, error: jsonErrorMessage(error), source };
-  }
 }
 
 /** The insert deduplication token of a batch: a retry of the same offsets is a no-op at the store. */
@@ -57,10 +46,10 @@ export class KafkaWorker {
   async handleBatch(batch: BusBatch, control: BatchControl): Promise<void> {
     if (batch.messages.length === 0) return;
     const started = Date.now();
-    const events = batch.messages.map((m) => receivedFromMessage(m, `${batch.topic}:${batch.partition}:${m.offset}`));
+    const messages: RawMessage[] = batch.messages.map((m: BusMessage) => ({ value: m.value, source: `${batch.topic}:${batch.partition}:${m.offset}` }));
     await control.heartbeat();
     const written = await retryWhileRetriable(
-      () => this.ingestOrSetAside(events, batch),
+      () => this.ingestOrSetAside(messages, batch),
       {
         shouldGiveUp: () => !control.isRunning() || control.isStale(),
         keepAlive: () => control.heartbeat(),
@@ -91,7 +80,7 @@ export class KafkaWorker {
     await control.heartbeat();
     const last = batch.messages[batch.messages.length - 1]!.offset;
     await control.commit((BigInt(last) + 1n).toString());
-    this.metrics.recordBatch(outcome.rows.length, outcome.rejected.map((r) => r.reasons.map((x) => x.code)), (Date.now() - started) / 1000);
+    this.metrics.recordBatch(outcome.accepted, outcome.rejected.map((r) => r.reasons.map((x) => x.code)), (Date.now() - started) / 1000);
   }
 
   /**
@@ -99,17 +88,22 @@ export class KafkaWorker {
    * the engine cannot parse), every message of the batch is stored as a rejected event with the
    * reason and goes to the dead-letter topic, so the partition moves on and nothing is lost.
    */
-  private async ingestOrSetAside(events: ReceivedEvent[], batch: BusBatch): Promise<BatchOutcome> {
+  private async ingestOrSetAside(messages: RawMessage[], batch: BusBatch): Promise<EncodedBatch> {
     try {
-      return await ingestBatch(events, this.deps, { dedupToken: batchToken(batch) });
+      const normaliser = this.deps.normaliser ?? inlineNormaliser(this.deps);
+      const encoded = await normaliser.fromMessages(messages, Date.now());
+      await storeBatch(encoded, this.deps, batchToken(batch));
+      return encoded;
     } catch (error) {
       if (isRetriableStoreError(error)) throw error;
       const code = String((error as { code?: unknown }).code ?? (error as Error).name);
-      this.options.log?.(`store refused batch ${batchToken(batch)} (${code}); setting its ${events.length} messages aside as rejections`);
+      this.options.log?.(`store refused batch ${batchToken(batch)} (${code}); setting its ${messages.length} messages aside as rejections`);
       const receivedAt = Date.now();
-      const setAside: BatchOutcome = {
-        rows: [],
-        rejected: events.map((e, index) => ({
+      const setAside: EncodedBatch = {
+        chunks: [],
+        accepted: 0,
+        touched: [],
+        rejected: messages.map(receivedFromMessage).map((e, index) => ({
           index,
           received_at: receivedAt,
           source: e.source,
@@ -120,7 +114,7 @@ export class KafkaWorker {
           raw_masked: e.kind === 'parsed' ? redactEvent(e.value) : unparsableSummary(e.text),
         })),
       };
-      await storeOutcome(setAside, this.deps, `${batchToken(batch)}:aside`);
+      await storeBatch(setAside, this.deps, `${batchToken(batch)}:aside`);
       return setAside;
     }
   }

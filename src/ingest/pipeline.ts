@@ -2,10 +2,11 @@
 // store the good ones and the rejected ones with their reasons and source position.
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { ReferenceData } from '../reference/reference-data.js';
-import { insertEvents, insertRejections } from '../store/event-writer.js';
+import { eventTsvLine, insertEventText, insertRejections } from '../store/event-writer.js';
 import type { EventRow, Reason, RejectedEvent } from '../transform/event-row.js';
 import { normaliseEvent } from '../transform/normalise-event.js';
 import { redactEvent, unparsableSummary } from '../transform/redact.js';
+import { receivedFromMessage } from './event-text.js';
 
 /** An event as received: parsed JSON, or the text that failed to parse. */
 export type ReceivedEvent =
@@ -17,13 +18,42 @@ export interface BatchOutcome {
   rejected: (RejectedEvent & { index: number })[];
 }
 
+/**
+ * A normalised batch ready for the store: the good rows already as TabSeparated inserts (text is
+ * what crosses from a normalising thread, not a million objects), the people they touch, and the
+ * rejected events.
+ */
+export interface EncodedBatch {
+  /** one insert each, at most `insertBatchRows` rows */
+  chunks: Uint8Array[];
+  accepted: number;
+  /** person keys the rows are about, linked identifiers included (the maintained state refreshes them) */
+  touched: string[];
+  rejected: (RejectedEvent & { index: number })[];
+}
+
+/** Turns received events or raw messages into encoded batches: in this thread or in a pool. */
+export interface Normaliser {
+  fromEvents(events: readonly ReceivedEvent[], receivedAt: number): Promise<EncodedBatch>;
+  fromMessages(messages: readonly RawMessage[], receivedAt: number): Promise<EncodedBatch>;
+  close(): Promise<void>;
+}
+
+/** A message as it came off a transport: bytes (null for a tombstone) and its source position. */
+export interface RawMessage {
+  value: Uint8Array | null;
+  source: string;
+}
+
 export interface PipelineDeps {
   client: ClickHouseClient;
   reference: ReferenceData;
   pseudonymKey: Buffer;
   insertBatchRows: number;
+  /** where normalisation runs; in this thread when absent */
+  normaliser?: Normaliser;
   /** told of every batch the store has (the maintained state re-evaluates its people) */
-  onStored?: (rows: readonly EventRow[]) => void;
+  onStored?: (personKeys: readonly string[]) => void;
 }
 
 function field(value: unknown, key: string): string {
@@ -61,24 +91,53 @@ export function normaliseBatch(events: readonly ReceivedEvent[], deps: Pick<Pipe
   return outcome;
 }
 
+const encoder = new TextEncoder();
+
+/** Pure: the store's form of a normalised batch (TSV inserts of `chunkRows` rows, touched people). */
+export function encodeOutcome(outcome: BatchOutcome, chunkRows: number): EncodedBatch {
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < outcome.rows.length; i += chunkRows) {
+    let text = '';
+    for (const row of outcome.rows.slice(i, i + chunkRows)) text += `${eventTsvLine(row)}\n`;
+    chunks.push(encoder.encode(text));
+  }
+  const touched = new Set<string>();
+  for (const row of outcome.rows) {
+    touched.add(row.person_key);
+    if (row.linked_from) touched.add(row.linked_from);
+  }
+  return { chunks, accepted: outcome.rows.length, touched: [...touched], rejected: outcome.rejected };
+}
+
+/** Normalises in this thread: the fallback, and what a pool's threads run. */
+export function inlineNormaliser(deps: Pick<PipelineDeps, 'reference' | 'pseudonymKey' | 'insertBatchRows'>): Normaliser {
+  return {
+    fromEvents: async (events, receivedAt) => encodeOutcome(normaliseBatch(events, deps, receivedAt), deps.insertBatchRows),
+    fromMessages: async (messages, receivedAt) => encodeOutcome(normaliseBatch(messages.map(receivedFromMessage), deps, receivedAt), deps.insertBatchRows),
+    close: async () => {},
+  };
+}
+
+export function normalise(events: readonly ReceivedEvent[], deps: PipelineDeps, receivedAt: number): Promise<EncodedBatch> {
+  return (deps.normaliser ?? inlineNormaliser(deps)).fromEvents(events, receivedAt);
+}
+
 /**
  * Normalises and stores a batch. Resolves only once the store has every row (good and
  * rejected), so a caller may then acknowledge the source. `dedupToken` makes a retry of the
  * same batch idempotent at the store.
  */
-export async function ingestBatch(events: readonly ReceivedEvent[], deps: PipelineDeps, options: { receivedAt?: number; dedupToken?: string } = {}): Promise<BatchOutcome> {
-  const outcome = normaliseBatch(events, deps, options.receivedAt ?? Date.now());
-  await storeOutcome(outcome, deps, options.dedupToken);
-  return outcome;
+export async function ingestBatch(events: readonly ReceivedEvent[], deps: PipelineDeps, options: { receivedAt?: number; dedupToken?: string } = {}): Promise<EncodedBatch> {
+  const batch = await normalise(events, deps, options.receivedAt ?? Date.now());
+  await storeBatch(batch, deps, options.dedupToken);
+  return batch;
 }
 
-/** Stores a normalised batch: events in store-sized inserts, then the rejections. */
-export async function storeOutcome(outcome: BatchOutcome, deps: Pick<PipelineDeps, 'client' | 'insertBatchRows' | 'onStored'>, dedupToken?: string): Promise<void> {
-  const options = { dedupToken };
-  for (let i = 0; i < outcome.rows.length; i += deps.insertBatchRows) {
-    const chunk = outcome.rows.slice(i, i + deps.insertBatchRows);
-    await insertEvents(deps.client, chunk, options.dedupToken ? `${options.dedupToken}:${i}` : undefined);
+/** Stores an encoded batch: events in store-sized inserts, then the rejections. */
+export async function storeBatch(batch: EncodedBatch, deps: Pick<PipelineDeps, 'client' | 'onStored'>, dedupToken?: string): Promise<void> {
+  for (const [i, chunk] of batch.chunks.entries()) {
+    await insertEventText(deps.client, chunk, dedupToken ? `${dedupToken}:${i}` : undefined);
   }
-  await insertRejections(deps.client, outcome.rejected.map(({ index: _, ...r }) => r), options.dedupToken);
-  deps.onStored?.(outcome.rows);
+  await insertRejections(deps.client, batch.rejected.map(({ index: _, ...r }) => r), dedupToken);
+  deps.onStored?.(batch.touched);
 }

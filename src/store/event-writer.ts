@@ -57,12 +57,12 @@ export function eventTsvLine(r: EventRow): string {
   ].join('\t');
 }
 
-export async function insertEvents(client: ClickHouseClient, rows: readonly EventRow[], dedupToken?: string): Promise<void> {
-  if (rows.length === 0) return;
-  const text = `${rows.map(eventTsvLine).join('\n')}\n`;
+/** One insert of events already encoded as TabSeparated lines in EVENT_COLUMNS order. */
+export async function insertEventText(client: ClickHouseClient, tsv: Uint8Array, dedupToken?: string): Promise<void> {
+  if (tsv.length === 0) return;
   await client.insert({
     table: 'events',
-    values: Readable.from([Buffer.from(text)], { objectMode: false }),
+    values: Readable.from([Buffer.from(tsv.buffer, tsv.byteOffset, tsv.byteLength)], { objectMode: false }),
     format: 'TabSeparated',
     columns: [...EVENT_COLUMNS],
     ...(dedupToken ? { clickhouse_settings: { insert_deduplication_token: dedupToken } } : {}),

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { batchToken, receivedFromMessage } from '../../src/ingest/kafka-worker.js';
+import { receivedFromMessage } from '../../src/ingest/event-text.js';
+import { batchToken } from '../../src/ingest/kafka-worker.js';
 
 describe('kafka worker helpers', () => {
   it('turns a message into a received event, keeping what is not JSON', () => {
-    expect(receivedFromMessage({ key: null, value: Buffer.from('{"a":1}'), offset: '7' }, 't:0:7')).toEqual({ kind: 'parsed', value: { a: 1 }, source: 't:0:7' });
-    expect(receivedFromMessage({ key: null, value: Buffer.from('{oops'), offset: '8' }, 't:0:8')).toMatchObject({ kind: 'unparsable', text: '{oops', source: 't:0:8' });
-    expect(receivedFromMessage({ key: null, value: null, offset: '9' }, 't:0:9')).toMatchObject({ kind: 'unparsable', error: expect.stringContaining('empty') });
+    expect(receivedFromMessage({ value: Buffer.from('{"a":1}'), source: 't:0:7' })).toEqual({ kind: 'parsed', value: { a: 1 }, source: 't:0:7' });
+    expect(receivedFromMessage({ value: Buffer.from('{oops'), source: 't:0:8' })).toMatchObject({ kind: 'unparsable', text: '{oops', source: 't:0:8' });
+    expect(receivedFromMessage({ value: null, source: 't:0:9' })).toMatchObject({ kind: 'unparsable', error: expect.stringContaining('empty') });
   });
 
   it('derives the insert deduplication token from topic, partition and offset range', () => {

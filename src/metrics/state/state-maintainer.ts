@@ -7,7 +7,6 @@ import type { ReferenceData } from '../../reference/reference-data.js';
 import { queryRows } from '../../store/clickhouse.js';
 import { clusterStatements } from '../../store/migrations.js';
 import { toDateTime64 } from '../../store/clickhouse-values.js';
-import type { EventRow } from '../../transform/event-row.js';
 import { periodParams } from '../evaluate.js';
 import { evaluationPeriod, NO_CUTOFF, todayInBeijing } from '../evaluation-period.js';
 import { PERSON_LINKS_SQL } from '../subjects.js';
@@ -243,8 +242,8 @@ export class StateMaintainer {
   }
 
   /** A batch landed: its people are evaluated again shortly. */
-  notifyStored(rows: readonly Pick<EventRow, 'person_key' | 'linked_from'>[]): void {
-    if (this.closed || rows.length === 0) return;
+  notifyStored(personKeys: readonly string[]): void {
+    if (this.closed || personKeys.length === 0) return;
     if (!this.started || this.paused) {
       this.invalidation ??= this.ensureTables().then(() => this.invalidate());
       return;
@@ -254,10 +253,7 @@ export class StateMaintainer {
       return;
     }
     if (this.lagSince === 0) this.lagSince = this.now();
-    for (const row of rows) {
-      this.pending.add(row.person_key);
-      if (row.linked_from) this.pending.add(row.linked_from);
-    }
+    for (const key of personKeys) this.pending.add(key);
     if (this.pending.size > (this.options.bulkPeople ?? BULK_PEOPLE)) {
       this.enterBulk();
       return;
