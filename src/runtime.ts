@@ -61,6 +61,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     ...(state ? { state } : {}),
     pipeline: {
       client: store.client,
+      insertBytes: store.insertBytes,
       reference,
       pseudonymKey,
       insertBatchRows: config.insertBatchRows,

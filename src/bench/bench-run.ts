@@ -18,6 +18,8 @@ export interface RunResult {
   peakRssMb: number;
   /** after the last row landed, how long the maintained state took to apply what was pending */
   stateCatchUpSeconds?: number;
+  /** the peak RSS when the last row landed, before the state caught up */
+  ingestPeakRssMb?: number;
 }
 
 async function main(): Promise<void> {
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
   });
   const mode = values.mode === 'baseline' ? 'baseline' : 'worker';
   const expected = Number(values.expect);
-  const config = loadConfig({ HAP_DATA_DIR: values['data-dir'], HAP_CLICKHOUSE_DATABASE: `bench_${mode}`, HAP_PSEUDONYM_KEY: 'bench-key-0123456789abcdef0123456789', HAP_INSERT_BATCH_ROWS: '50000' });
+  const config = loadConfig({ ...process.env, HAP_DATA_DIR: values['data-dir'], HAP_CLICKHOUSE_DATABASE: `bench_${mode}`, HAP_PSEUDONYM_KEY: 'bench-key-0123456789abcdef0123456789', HAP_INSERT_BATCH_ROWS: '50000' });
   const runtime = await openRuntime(config);
   const client = runtime.store.client;
   // The worker keeps the maintained state as `hap serve` does: every batch's people are refreshed
@@ -71,12 +73,13 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 200));
   }
   const seconds = (Date.now() - started) / 1000;
+  const ingestPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   const stateStarted = Date.now();
   await runtime.state?.idle();
   const stateCatchUpSeconds = (Date.now() - stateStarted) / 1000;
   await stop();
   await runtime.close();
-  const result: RunResult = { mode, events: expected, bytes, seconds, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), stateCatchUpSeconds };
+  const result: RunResult = { mode, events: expected, bytes, seconds, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), stateCatchUpSeconds, ingestPeakRssMb };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

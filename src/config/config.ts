@@ -37,7 +37,7 @@ const envSchema = z.object({
   HAP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HAP_BODY_LIMIT_MB: z.coerce.number().positive().default(64),
   HAP_INSERT_BATCH_ROWS: z.coerce.number().int().positive().default(20_000),
-  // 0: normalise on the main thread; default: one thread per core but one (at least one)
+  // 0: normalise on the main thread; default: one thread per core, up to 4
   HAP_INGEST_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   HAP_STATE: z.enum(['on', 'off']).default('on'),
   HAP_STATE_MAX_LAG_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
@@ -136,8 +136,8 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     port: e.HAP_PORT,
     bodyLimitBytes: Math.round(e.HAP_BODY_LIMIT_MB * 1024 * 1024),
     insertBatchRows: e.HAP_INSERT_BATCH_ROWS,
-    // One core is left to the transport and the store's own threads.
-    ingestThreads: e.HAP_INGEST_THREADS ?? Math.max(1, Math.min(4, availableParallelism() - 1)),
+    // One thread per core (up to 4): the main thread mostly waits on the transport and the store.
+    ingestThreads: e.HAP_INGEST_THREADS ?? Math.max(1, Math.min(4, availableParallelism())),
     state: { enabled: e.HAP_STATE === 'on', maxLagMs: e.HAP_STATE_MAX_LAG_MS, bulkPeople: e.HAP_STATE_BULK_PEOPLE },
     logLevel: e.HAP_LOG_LEVEL,
   };

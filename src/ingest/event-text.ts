@@ -13,13 +13,12 @@ export function jsonErrorMessage(error: unknown): string {
   return position ? `not valid JSON (at character ${position[1]})` : 'not valid JSON';
 }
 
-const decoder = new TextDecoder();
-
 /** A transport's message as a received event: JSON, or unparsable with the reason. */
 export function receivedFromMessage(message: RawMessage): ReceivedEvent {
   const { value, source } = message;
   if (value === null || value.length === 0) return { kind: 'unparsable', text: '', error: 'empty message (tombstone)', source };
-  const text = decoder.decode(value);
+  // Buffer's own UTF-8 decoding is faster than TextDecoder's (a view, no copy).
+  const text = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
   try {
     return { kind: 'parsed', value: JSON.parse(text), source };
   } catch (error) {

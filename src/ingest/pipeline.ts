@@ -1,6 +1,7 @@
 // One pipeline for every transport (HTTP batch, file import, Kafka): normalise each event,
 // store the good ones and the rejected ones with their reasons and source position.
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { InsertBytes } from '../store/clickhouse.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { eventTsvLine, insertEventText, insertRejections } from '../store/event-writer.js';
 import type { EventRow, Reason, RejectedEvent } from '../transform/event-row.js';
@@ -47,6 +48,8 @@ export interface RawMessage {
 
 export interface PipelineDeps {
   client: ClickHouseClient;
+  /** the store's insert of encoded rows */
+  insertBytes: InsertBytes;
   reference: ReferenceData;
   pseudonymKey: Buffer;
   insertBatchRows: number;
@@ -134,9 +137,9 @@ export async function ingestBatch(events: readonly ReceivedEvent[], deps: Pipeli
 }
 
 /** Stores an encoded batch: events in store-sized inserts, then the rejections. */
-export async function storeBatch(batch: EncodedBatch, deps: Pick<PipelineDeps, 'client' | 'onStored'>, dedupToken?: string): Promise<void> {
+export async function storeBatch(batch: EncodedBatch, deps: Pick<PipelineDeps, 'client' | 'insertBytes' | 'onStored'>, dedupToken?: string): Promise<void> {
   for (const [i, chunk] of batch.chunks.entries()) {
-    await insertEventText(deps.client, chunk, dedupToken ? `${dedupToken}:${i}` : undefined);
+    await insertEventText(deps.insertBytes, chunk, dedupToken ? `${dedupToken}:${i}` : undefined);
   }
   await insertRejections(deps.client, batch.rejected.map(({ index: _, ...r }) => r), dedupToken);
   deps.onStored?.(batch.touched);

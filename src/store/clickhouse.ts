@@ -1,14 +1,23 @@
 // The one module that owns the ClickHouse client: embedded chDB by default, HTTP to a server
 // when configured. Same SQL and schema in both modes. Format settings are explicit here.
 import { mkdirSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { type ClickHouseClient, type ClickHouseSettings, createClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import type { Config } from '../config/config.js';
 
 export type { ClickHouseClient };
 
+/**
+ * One insert of rows already encoded in a text format. Embedded, the bytes go to chDB's own
+ * parser as they are (the client's insert would decode them to a JS string and copy them twice
+ * on the main thread); over HTTP they are the request body.
+ */
+export type InsertBytes = (insert: { table: string; columns: readonly string[]; format: 'TabSeparated'; body: Uint8Array; settings?: Record<string, string | number> }) => Promise<void>;
+
 export interface Store {
   readonly client: ClickHouseClient;
+  readonly insertBytes: InsertBytes;
   readonly mode: 'embedded' | 'server';
   readonly database: string;
   /** the cluster when tables are replicated and distributed (HAP_CLICKHOUSE_CLUSTER) */
@@ -32,18 +41,32 @@ type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[
  * chdb ships its own copy of @clickhouse/client-common's types; the runtime contract is the
  * same (chdb tests it against the client), only the nominal types differ.
  */
-function chdbConnection(path: string): ClientConnection {
-  return createChdbConnection({ path }) as unknown as ClientConnection;
+function chdbConnection(path: string): ReturnType<typeof createChdbConnection> {
+  return createChdbConnection({ path });
+}
+
+function clientInsertBytes(client: ClickHouseClient): InsertBytes {
+  return async ({ table, columns, format, body, settings }) => {
+    await client.insert({
+      table,
+      values: Readable.from([Buffer.from(body.buffer, body.byteOffset, body.byteLength)], { objectMode: false }),
+      format,
+      columns: [...columns] as [string, ...string[]],
+      ...(settings ? { clickhouse_settings: settings } : {}),
+    });
+  };
 }
 
 export async function openStore(config: Config): Promise<Store> {
   const ch = config.clickhouse;
   const base = { clickhouse_settings: settings(ch.maxMemoryBytes) };
   let bootstrap: ClickHouseClient;
+  let embedded: ReturnType<typeof chdbConnection> | undefined;
   if (ch.mode === 'embedded') {
     mkdirSync(ch.path, { recursive: true });
     // chDB binds one data directory per process; every client here shares that engine.
-    bootstrap = createClient({ ...base, connection: chdbConnection(ch.path) });
+    embedded = chdbConnection(ch.path);
+    bootstrap = createClient({ ...base, connection: embedded as unknown as ClientConnection });
   } else {
     bootstrap = createClient({ ...base, url: ch.url, username: ch.username, password: ch.password });
   }
@@ -66,7 +89,13 @@ export async function openStore(config: Config): Promise<Store> {
   } else {
     await bootstrap.command({ query: `USE ${ch.database}` });
   }
-  return { client, mode: ch.mode, database: ch.database, ...(ch.mode === 'server' && ch.cluster ? { cluster: ch.cluster } : {}), close: () => client.close() };
+  const raw = embedded?.chdb;
+  const insertBytes: InsertBytes = raw
+    ? async ({ table, columns, format, body, settings }) => {
+        await raw.rawInsert({ table: `${ch.database}.${table}`, columns, format, values: body, ...(settings ? { settings } : {}) });
+      }
+    : clientInsertBytes(client);
+  return { client, insertBytes, mode: ch.mode, database: ch.database, ...(ch.mode === 'server' && ch.cluster ? { cluster: ch.cluster } : {}), close: () => client.close() };
 }
 
 /**

@@ -1,6 +1,6 @@
 // Writes normalised events and rejected events. Each call is one insert: callers batch.
-import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { InsertBytes } from './clickhouse.js';
 import { fieldMask } from '../transform/archive-fields.js';
 import { memoLast } from '../transform/memo-last.js';
 import type { EventRow, RejectedEvent } from '../transform/event-row.js';
@@ -58,15 +58,9 @@ export function eventTsvLine(r: EventRow): string {
 }
 
 /** One insert of events already encoded as TabSeparated lines in EVENT_COLUMNS order. */
-export async function insertEventText(client: ClickHouseClient, tsv: Uint8Array, dedupToken?: string): Promise<void> {
+export async function insertEventText(insertBytes: InsertBytes, tsv: Uint8Array, dedupToken?: string): Promise<void> {
   if (tsv.length === 0) return;
-  await client.insert({
-    table: 'events',
-    values: Readable.from([Buffer.from(tsv.buffer, tsv.byteOffset, tsv.byteLength)], { objectMode: false }),
-    format: 'TabSeparated',
-    columns: [...EVENT_COLUMNS],
-    ...(dedupToken ? { clickhouse_settings: { insert_deduplication_token: dedupToken } } : {}),
-  });
+  await insertBytes({ table: 'events', columns: EVENT_COLUMNS, format: 'TabSeparated', body: tsv, ...(dedupToken ? { settings: { insert_deduplication_token: dedupToken } } : {}) });
 }
 
 export async function insertRejections(client: ClickHouseClient, rows: readonly RejectedEvent[], dedupToken?: string): Promise<void> {

@@ -57,6 +57,10 @@ interface BuildStatus {
 const SHARING_SQL = `SELECT DISTINCT person_key FROM events
 WHERE archive_no IN (SELECT archive_no FROM events WHERE person_key IN {people:Array(String)} AND match(archive_no, '^[0-9]{17}$'))`;
 
+// A whole year's build aggregates every person at once: on one thread it holds one hash table,
+// not one per core (measured at scale 0.6: peak RSS 1,766 MB → 1,319 MB, 32 s → 56 s).
+const BUILD_SETTINGS = { max_threads: 1 } as const;
+
 export class StateMaintainer {
   private readonly hash: string;
   private status = new Map<string, BuildStatus>();
@@ -175,7 +179,7 @@ export class StateMaintainer {
       if (!params) return;
       await this.writeStatus(year, t.id, String(params.eval_date), false);
       const started = this.now();
-      await client.command({ query: t.insertSql, query_params: params });
+      await client.command({ query: t.insertSql, query_params: params, clickhouse_settings: BUILD_SETTINGS });
       // Rows of people that no longer exist as such (merged by a link since the last build).
       // On a cluster the rows live in the replicated local tables (a Distributed table deletes nothing).
       const target = this.options.cluster ? `${t.table}_local ON CLUSTER ${this.options.cluster}` : t.table;
