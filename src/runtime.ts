@@ -2,6 +2,8 @@
 // reference data and the pseudonym key. Closed once, by whoever opened it.
 import type { Config } from './config/config.js';
 import { resolvePseudonymKey } from './config/pseudonym-key.js';
+import { resolveSealingKeys } from './config/sealing-keys.js';
+import type { Keyring } from './transform/sealing.js';
 import { NormaliserPool } from './ingest/normaliser-pool.js';
 import type { PipelineDeps } from './ingest/pipeline.js';
 import { loadReferenceData, type ReferenceData } from './reference/reference-data.js';
@@ -19,6 +21,8 @@ export interface Runtime {
   readonly store: Store;
   readonly reference: ReferenceData;
   readonly pipeline: PipelineDeps;
+  /** the keys sealing identities and rejected payloads (none: neither is kept) */
+  readonly keyring?: Keyring;
   /** the indicator catalogue with the district's overrides applied */
   readonly catalogue: readonly Indicator[];
   /** the maintained state (off with HAP_STATE=off); started by the serving process */
@@ -30,6 +34,8 @@ export async function openRuntime(config: Config): Promise<Runtime> {
   const reference = loadReferenceData(config.region, config.institutionFiles);
   const catalogue = loadCatalogue(CATALOGUE, config.indicatorsFile);
   const pseudonymKey = resolvePseudonymKey(config);
+  const keyring = resolveSealingKeys(config);
+  if (!keyring) console.error('HAP_SEALING_KEYS is not set: identities and rejected payloads are not kept (no reveal, no re-submission of a rejected event)');
   const store = await openStore(config);
   try {
     await migrate(store.client, undefined, store.cluster);
@@ -51,19 +57,21 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     : undefined;
   const normaliser =
     config.ingestThreads > 0
-      ? new NormaliserPool({ region: config.region, institutionFiles: config.institutionFiles, pseudonymKey: pseudonymKey, insertBatchRows: config.insertBatchRows }, config.ingestThreads)
+      ? new NormaliserPool({ region: config.region, institutionFiles: config.institutionFiles, pseudonymKey, ...(keyring ? { keyring } : {}), insertBatchRows: config.insertBatchRows }, config.ingestThreads)
       : undefined;
   return {
     config,
     store,
     reference,
     catalogue,
+    ...(keyring ? { keyring } : {}),
     ...(state ? { state } : {}),
     pipeline: {
       client: store.client,
       insertBytes: store.insertBytes,
       reference,
       pseudonymKey,
+      ...(keyring ? { keyring } : {}),
       insertBatchRows: config.insertBatchRows,
       ...(normaliser ? { normaliser } : {}),
       ...(state ? { onStored: (keys) => state.notifyStored(keys) } : {}),

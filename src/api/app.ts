@@ -22,6 +22,13 @@ import { qualityCompletenessRoutes } from './routes/quality-completeness.js';
 import { followupRoutes } from './routes/followups-overdue.js';
 import { reportRoutes } from './routes/reports.js';
 import { trendRoutes } from './routes/trends.js';
+import { OidcVerifier } from '../auth/oidc.js';
+import { TokenVerifier } from '../auth/token-store.js';
+import { accessControl } from './access.js';
+import { auditRoutes } from './routes/audit.js';
+import { peopleRevealRoutes } from './routes/people-reveal.js';
+import { rejectionPayloadRoutes } from './routes/rejection-payload.js';
+import { tokenRoutes } from './routes/tokens.js';
 
 export interface AppOptions {
   /** Where POST /v1/events puts events; default: straight into the store. */
@@ -95,6 +102,13 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  const tokens = new TokenVerifier(runtime.store.client);
+  await app.register(accessControl, {
+    enabled: runtime.config.auth.enabled,
+    reference: runtime.reference,
+    tokens,
+    ...(runtime.config.auth.oidc ? { oidc: new OidcVerifier(runtime.config.auth.oidc) } : {}),
+  });
   await app.register(healthRoutes, { runtime, ...(options.kafkaReady ? { kafkaReady: options.kafkaReady } : {}) });
   const ingest = options.ingest ?? { metrics: new IngestMetrics() };
   await app.register(eventRoutes, { acceptEvents: options.acceptEvents ?? storeAcceptEvents(runtime, ingest.metrics), bodyLimit: runtime.config.bodyLimitBytes });
@@ -108,8 +122,12 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   await app.register(followupRoutes, { runtime });
   await app.register(reportRoutes, { runtime });
   await app.register(trendRoutes, { runtime });
+  await app.register(peopleRevealRoutes, { runtime });
+  await app.register(rejectionPayloadRoutes, { runtime });
+  await app.register(auditRoutes, { runtime });
+  await app.register(tokenRoutes, { runtime, tokens });
 
   const dashboard = readFileSync(DASHBOARD, 'utf8');
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(dashboard));
+  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(dashboard));
   return app;
 }

@@ -3,6 +3,8 @@
 export const ERROR_CODES = {
   invalid_parameter: { status: 400, summary: 'a query, path or body parameter is not valid; details.parameter names it' },
   invalid_body: { status: 400, summary: 'the request body is not of the expected shape' },
+  unauthenticated: { status: 401, summary: 'no valid bearer token: a local API token (hap_…) or an OpenID Connect token' },
+  forbidden: { status: 403, summary: 'the token is valid but its role or scope does not cover this; details say which was needed' },
   not_found: { status: 404, summary: 'no such resource (indicator, region, route)' },
   payload_too_large: { status: 413, summary: 'the body is larger than HAP_BODY_LIMIT_MB' },
   unsupported_media_type: { status: 415, summary: 'send application/json, application/x-ndjson or text/csv' },

@@ -17,6 +17,8 @@ Usage: hap <command> [options]
   ingest                Kafka consumer worker (HAP_KAFKA_BROKERS); status on HAP_INGEST_PORT
   produce FILE…         event files → the Kafka topic (keyed by person)
   kafka init            create the event topic and the dead-letter topic
+  token create --role ROLE [--scope CODE] [--expires DAYS]   a new API token (printed once, last line)
+  token list | token revoke ID                               API tokens (hashes only are kept)
 
 Configuration: HAP_* environment variables (see README.md).`;
 
@@ -32,6 +34,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   ingest: async () => (await import('./commands/ingest.js')).ingestCommand,
   produce: async () => (await import('./commands/produce.js')).produceCommand,
   kafka: async () => (await import('./commands/kafka.js')).kafkaCommand,
+  token: async () => (await import('./commands/token.js')).tokenCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -42,6 +42,15 @@ const envSchema = z.object({
   HAP_STATE: z.enum(['on', 'off']).default('on'),
   HAP_STATE_MAX_LAG_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   HAP_STATE_BULK_PEOPLE: z.coerce.number().int().min(1).default(5_000),
+  // Access control (README "Security"): on, or off for development on a loopback address only.
+  HAP_AUTH: z.enum(['on', 'off']).default('on'),
+  HAP_OIDC_ISSUER: z.string().url().optional(),
+  HAP_OIDC_JWKS_URL: z.string().url().optional(),
+  HAP_OIDC_AUDIENCE: z.string().min(1).optional(),
+  HAP_OIDC_ROLE_CLAIM: z.string().min(1).default('hap_role'),
+  HAP_OIDC_SCOPE_CLAIM: z.string().min(1).default('hap_scope'),
+  // AES-256-GCM keys `id:base64,…` sealing identities and rejected payloads; the first seals.
+  HAP_SEALING_KEYS: z.string().min(1).optional(),
   HAP_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -83,7 +92,14 @@ export interface Config {
   /** the maintained state of every person (src/metrics/state): on, or off (every read scans the log) */
   readonly state: { readonly enabled: boolean; readonly maxLagMs: number; readonly bulkPeople: number };
   readonly logLevel: string;
+  readonly auth: {
+    readonly enabled: boolean;
+    readonly oidc?: { readonly issuer: string; readonly jwksUrl?: string; readonly audience?: string; readonly roleClaim: string; readonly scopeClaim: string };
+  };
+  readonly sealingKeys?: string;
 }
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -140,7 +156,25 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     ingestThreads: e.HAP_INGEST_THREADS ?? Math.max(1, Math.min(4, availableParallelism())),
     state: { enabled: e.HAP_STATE === 'on', maxLagMs: e.HAP_STATE_MAX_LAG_MS, bulkPeople: e.HAP_STATE_BULK_PEOPLE },
     logLevel: e.HAP_LOG_LEVEL,
+    auth: {
+      enabled: e.HAP_AUTH === 'on',
+      ...(e.HAP_OIDC_ISSUER
+        ? {
+            oidc: {
+              issuer: e.HAP_OIDC_ISSUER,
+              ...(e.HAP_OIDC_JWKS_URL ? { jwksUrl: e.HAP_OIDC_JWKS_URL } : {}),
+              ...(e.HAP_OIDC_AUDIENCE ? { audience: e.HAP_OIDC_AUDIENCE } : {}),
+              roleClaim: e.HAP_OIDC_ROLE_CLAIM,
+              scopeClaim: e.HAP_OIDC_SCOPE_CLAIM,
+            },
+          }
+        : {}),
+    },
+    ...(e.HAP_SEALING_KEYS ? { sealingKeys: e.HAP_SEALING_KEYS } : {}),
   };
+  if (!config.auth.enabled && !LOOPBACK.has(config.host)) {
+    throw new ConfigError([`HAP_AUTH=off opens every route to anyone who reaches the port: allowed only with HAP_HOST on a loopback address (127.0.0.1, ::1), not ${config.host}`]);
+  }
   if (e.HAP_CLICKHOUSE_CLUSTER && config.clickhouse.mode !== 'server') {
     throw new ConfigError(['HAP_CLICKHOUSE_CLUSTER: needs HAP_CLICKHOUSE_URL (the embedded engine is one process)']);
   }

@@ -15,12 +15,12 @@ export function jsonErrorMessage(error: unknown): string {
 
 /** A transport's message as a received event: JSON, or unparsable with the reason. */
 export function receivedFromMessage(message: RawMessage): ReceivedEvent {
-  const { value, source } = message;
+  const { value, source, refused } = message;
   if (value === null || value.length === 0) return { kind: 'unparsable', text: '', error: 'empty message (tombstone)', source };
   // Buffer's own UTF-8 decoding is faster than TextDecoder's (a view, no copy).
   const text = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
   try {
-    return { kind: 'parsed', value: JSON.parse(text), source };
+    return { kind: 'parsed', value: JSON.parse(text), source, ...(refused ? { refused } : {}) };
   } catch (error) {
     return { kind: 'unparsable', text, error: jsonErrorMessage(error), source };
   }

@@ -5,6 +5,9 @@ import { personKey } from '../transform/pseudonym.js';
 import type { BusProducer, OutgoingMessage } from '../kafka/bus.js';
 import { normaliseBatch, type PipelineDeps, type ReceivedEvent } from './pipeline.js';
 
+/** A message the publisher refused (its reasons, JSON): the worker stores it as rejected. */
+export const REFUSED_HEADER = 'hap-refused';
+
 export interface PublishOutcome {
   published: number;
   accepted: number;
@@ -33,7 +36,9 @@ export function messagesFor(events: readonly ReceivedEvent[], deps: Pick<Pipelin
     // An event the worker will reject still travels with a stable key (its raw ID text hashed).
     const raw = rawIdNumber(event.value);
     const key = keys.get(index) ?? (raw ? personKey(deps.pseudonymKey, 'raw', raw) : null);
-    return { key, value: JSON.stringify(event.value), headers: { 'hap-source': event.source } };
+    const headers: Record<string, string> = { 'hap-source': event.source };
+    if (event.refused) headers[REFUSED_HEADER] = JSON.stringify(event.refused);
+    return { key, value: JSON.stringify(event.value), headers };
   });
   return {
     messages,

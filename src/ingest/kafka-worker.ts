@@ -4,16 +4,30 @@
 import type { BatchControl, BusBatch, BusConsumer, BusMessage, BusProducer, EventBus } from '../kafka/bus.js';
 import { KAFKA_DEFAULTS } from '../kafka/defaults.js';
 import type { IngestMetrics } from './ingest-metrics.js';
-import { type EncodedBatch, inlineNormaliser, type PipelineDeps, type RawMessage, storeBatch } from './pipeline.js';
+import { type EncodedBatch, inlineNormaliser, type PipelineDeps, type RawMessage, sealedPayload, storeBatch } from './pipeline.js';
 import { isRetriableStoreError, retryWhileRetriable } from './retry.js';
 import { redactEvent, unparsableSummary } from '../transform/redact.js';
 import { receivedFromMessage } from './event-text.js';
+import type { Reason } from '../transform/event-row.js';
+import { REFUSED_HEADER } from './kafka-publisher.js';
 
 export interface KafkaWorkerOptions {
   topic: string;
   dlqTopic: string;
   group: string;
   log?: (message: string) => void;
+}
+
+/** Reasons the publisher refused a message with (header hap-refused), e.g. another institution's event. */
+function refusedBy(message: BusMessage): { refused?: Reason[] } {
+  const header = message.headers?.[REFUSED_HEADER];
+  if (!header) return {};
+  try {
+    const reasons = JSON.parse(header) as Reason[];
+    return Array.isArray(reasons) && reasons.length > 0 ? { refused: reasons } : {};
+  } catch {
+    return { refused: [{ path: '(event)', code: 'refused', message: 'refused by the publisher' }] };
+  }
 }
 
 /** The insert deduplication token of a batch: a retry of the same offsets is a no-op at the store. */
@@ -46,7 +60,7 @@ export class KafkaWorker {
   async handleBatch(batch: BusBatch, control: BatchControl): Promise<void> {
     if (batch.messages.length === 0) return;
     const started = Date.now();
-    const messages: RawMessage[] = batch.messages.map((m: BusMessage) => ({ value: m.value, source: `${batch.topic}:${batch.partition}:${m.offset}` }));
+    const messages: RawMessage[] = batch.messages.map((m: BusMessage) => ({ value: m.value, source: `${batch.topic}:${batch.partition}:${m.offset}`, ...refusedBy(m) }));
     await control.heartbeat();
     const written = await retryWhileRetriable(
       () => this.ingestOrSetAside(messages, batch),
@@ -103,6 +117,7 @@ export class KafkaWorker {
         chunks: [],
         accepted: 0,
         touched: [],
+        identities: new Uint8Array(0),
         rejected: messages.map(receivedFromMessage).map((e, index) => ({
           index,
           received_at: receivedAt,
@@ -112,6 +127,7 @@ export class KafkaWorker {
           type: '',
           reasons: [{ path: '(batch)', code: 'store_refused', message: `the store refused the batch (${code}); re-submit once fixed` }],
           raw_masked: e.kind === 'parsed' ? redactEvent(e.value) : unparsableSummary(e.text),
+          ...sealedPayload(e, this.deps.keyring),
         })),
       };
       await storeBatch(setAside, this.deps, `${batchToken(batch)}:aside`);

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { Keyring } from '../transform/sealing.js';
 import type { EncodedBatch, Normaliser, RawMessage, ReceivedEvent } from './pipeline.js';
 
 /** What a thread needs to normalise on its own: the same inputs the runtime has. */
@@ -13,11 +14,12 @@ export interface ThreadSetup {
   region: string;
   institutionFiles: readonly string[];
   pseudonymKey: Uint8Array;
+  keyring?: Keyring;
   insertBatchRows: number;
 }
 
 export type ThreadTask =
-  | { id: number; kind: 'messages'; bytes: Uint8Array; lengths: Int32Array; sources: string[]; receivedAt: number }
+  | { id: number; kind: 'messages'; bytes: Uint8Array; lengths: Int32Array; sources: string[]; refused: RawMessage['refused'][]; receivedAt: number }
   | { id: number; kind: 'events'; events: readonly ReceivedEvent[]; receivedAt: number };
 
 export type ThreadReply = { id: number; ok: true; batch: EncodedBatch } | { id: number; ok: false; error: string };
@@ -49,12 +51,13 @@ export function packMessages(messages: readonly RawMessage[]): { bytes: Uint8Arr
 }
 
 /** The inverse of packMessages, given the sources. */
-export function unpackMessages(bytes: Uint8Array, lengths: Int32Array, sources: readonly string[]): RawMessage[] {
+export function unpackMessages(bytes: Uint8Array, lengths: Int32Array, sources: readonly string[], refused: readonly RawMessage['refused'][] = []): RawMessage[] {
   const messages: RawMessage[] = [];
   let at = 0;
   for (let i = 0; i < lengths.length; i++) {
     const n = lengths[i]!;
-    messages.push({ value: n < 0 ? null : bytes.subarray(at, at + n), source: sources[i]! });
+    const reasons = refused[i];
+    messages.push({ value: n < 0 ? null : bytes.subarray(at, at + n), source: sources[i]!, ...(reasons ? { refused: reasons } : {}) });
     if (n > 0) at += n;
   }
   return messages;
@@ -93,7 +96,7 @@ export class NormaliserPool implements Normaliser {
 
   fromMessages(messages: readonly RawMessage[], receivedAt: number): Promise<EncodedBatch> {
     const { bytes, lengths } = packMessages(messages);
-    return this.submit({ id: this.nextId++, kind: 'messages', bytes, lengths, sources: messages.map((m) => m.source), receivedAt }, [bytes.buffer as ArrayBuffer, lengths.buffer as ArrayBuffer]);
+    return this.submit({ id: this.nextId++, kind: 'messages', bytes, lengths, sources: messages.map((m) => m.source), refused: messages.map((m) => m.refused), receivedAt }, [bytes.buffer as ArrayBuffer, lengths.buffer as ArrayBuffer]);
   }
 
   fromEvents(events: readonly ReceivedEvent[], receivedAt: number): Promise<EncodedBatch> {

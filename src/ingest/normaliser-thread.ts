@@ -10,6 +10,7 @@ const setup = workerData as ThreadSetup;
 const normaliser = inlineNormaliser({
   reference: loadReferenceData(setup.region, setup.institutionFiles),
   pseudonymKey: Buffer.from(setup.pseudonymKey),
+  ...(setup.keyring ? { keyring: setup.keyring } : {}),
   insertBatchRows: setup.insertBatchRows,
 });
 
@@ -18,10 +19,10 @@ parentPort!.on('message', async (task: ThreadTask) => {
   try {
     const batch =
       task.kind === 'messages'
-        ? await normaliser.fromMessages(unpackMessages(task.bytes, task.lengths, task.sources), task.receivedAt)
+        ? await normaliser.fromMessages(unpackMessages(task.bytes, task.lengths, task.sources, task.refused), task.receivedAt)
         : await normaliser.fromEvents(task.events, task.receivedAt);
     reply = { id: task.id, ok: true, batch };
-    parentPort!.postMessage(reply, batch.chunks.map((c) => c.buffer as ArrayBuffer));
+    parentPort!.postMessage(reply, [...batch.chunks, batch.identities].map((c) => c.buffer as ArrayBuffer));
   } catch (error) {
     reply = { id: task.id, ok: false, error: String((error as Error)?.stack ?? error) };
     parentPort!.postMessage(reply);

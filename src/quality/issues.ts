@@ -23,6 +23,8 @@ export interface IssueQuery {
 }
 
 export interface IssueRow {
+  /** the person's pseudonymous key ('' for an institution-level issue): what a permitted reveal is asked for */
+  person_ref: string;
   kind: string;
   label_zh: string;
   id_masked: string;
@@ -87,7 +89,7 @@ export async function listIssues(
   const counts = await queryRows<{ kind: string; n: string }>(client, `${sql} SELECT kind, count() AS n FROM listed GROUP BY kind`, params);
   const rows = await queryRows<Omit<IssueRow, 'label_zh'>>(
     client,
-    `${sql} SELECT kind, id_masked, name_masked, institution_code, division_code, archive_no, detail, on_date FROM listed
+    `${sql} SELECT kind, person_key AS person_ref, id_masked, name_masked, institution_code, division_code, archive_no, detail, on_date FROM listed
      WHERE empty({kinds:Array(String)}) OR has({kinds:Array(String)}, kind)
      ORDER BY kind, on_date NULLS LAST, division_code, id_masked LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
     params,

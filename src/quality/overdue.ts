@@ -29,6 +29,8 @@ export const FOLLOWUP_CADENCE_DAYS: Readonly<Record<Program, number>> = {
 
 export interface OverdueRow {
   program: string;
+  /** the person's pseudonymous key: what a permitted reveal is asked for */
+  person_ref: string;
   id_masked: string;
   name_masked: string;
   institution_code: string;
@@ -41,7 +43,7 @@ export interface OverdueRow {
 export async function listOverdue(
   client: ClickHouseClient,
   reference: ReferenceData,
-  q: { period: EvaluationPeriod; region: Division; programs: Program[]; page: number; pageSize: number; state?: StateStatus },
+  q: { period: EvaluationPeriod; region: Division; institution?: string; programs: Program[]; page: number; pageSize: number; state?: StateStatus },
 ): Promise<{ total: number; rows: OverdueRow[] }> {
   const programs = q.programs.length > 0 ? q.programs : (Object.keys(FOLLOWUP_CADENCE_DAYS) as Program[]);
   const fromState = (await sourceFor(q.state, q.period, 'patient')) === 'state' && (await sourceFor(q.state, q.period, 'issues')) === 'state';
@@ -57,9 +59,10 @@ due AS (
     addDays(coalesce(s.last_followup_on, s.enrolled_on), {cadence:Array(UInt16)}[indexOf({programs:Array(String)}, s.program)])) AS due_on
   FROM subject AS s
   WHERE has({programs:Array(String)}, s.program) AND s.managed_now = 1 AND ${inRegion('s.division_code')}
+    AND (empty({institution:String}) OR s.institution_code = {institution:String})
 ),
 overdue AS (
-  SELECT d.program AS program, p.id_masked AS id_masked, p.name_masked AS name_masked, d.institution_code AS institution_code,
+  SELECT d.program AS program, d.person_key AS person_ref, p.id_masked AS id_masked, p.name_masked AS name_masked, d.institution_code AS institution_code,
     d.division_code AS division_code, d.last_followup_on AS last_followup_on, d.due_on AS due_on,
     dateDiff('day', d.due_on, {eval_date:Date32}) AS days_overdue
   FROM due AS d LEFT JOIN people AS p ON p.person_key = d.person_key
@@ -68,6 +71,7 @@ overdue AS (
   const params = {
     ...periodParams(q.period, q.region.code, reference),
     programs,
+    institution: q.institution ?? '',
     cadence: programs.map((p) => FOLLOWUP_CADENCE_DAYS[p]),
     limit: q.pageSize,
     offset: (q.page - 1) * q.pageSize,

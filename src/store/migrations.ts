@@ -123,6 +123,52 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE events MATERIALIZE INDEX person_key_bloom`,
     ],
   },
+  {
+    version: 5,
+    name: 'access control: tokens, audit log, encrypted identities and rejected payloads',
+    statements: [
+      // Only the SHA-256 of a token's secret is kept; a change is a new version of the row.
+      `CREATE TABLE IF NOT EXISTS api_tokens (
+        id String,
+        hash String,
+        role LowCardinality(String),
+        scope_code String,
+        label String,
+        created_at DateTime64(3, 'UTC'),
+        expires_at Nullable(DateTime64(3, 'UTC')),
+        revoked_at Nullable(DateTime64(3, 'UTC')),
+        version UInt64
+      ) ENGINE = ReplacingMergeTree(version)
+      ORDER BY id`,
+      // Appended to, never changed: no route updates or deletes it.
+      `CREATE TABLE IF NOT EXISTS audit_log (
+        at DateTime64(3, 'UTC'),
+        id String,
+        actor String,
+        actor_role LowCardinality(String),
+        actor_scope String,
+        action LowCardinality(String),
+        target String,
+        reason String,
+        route String,
+        details String
+      ) ENGINE = MergeTree
+      ORDER BY (at, id)`,
+      // A person's identity (ID number, name) encrypted with AES-256-GCM: what a permitted
+      // reveal decrypts. The analytical tables never hold it in plain text.
+      `CREATE TABLE IF NOT EXISTS identities (
+        person_key String,
+        key_id LowCardinality(String),
+        sealed String,
+        received_at DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree(received_at)
+      ORDER BY person_key
+      SETTINGS ${DEDUP_WINDOW}`,
+      `ALTER TABLE rejections
+        ADD COLUMN IF NOT EXISTS payload_key_id LowCardinality(String),
+        ADD COLUMN IF NOT EXISTS payload_sealed String`,
+    ],
+  },
 ];
 
 /** How each table is spread over the shards of a cluster: a person's events meet on one shard. */
@@ -131,6 +177,9 @@ const SHARD_KEYS: Record<string, string> = {
   rejections: 'cityHash64(source)',
   population: 'cityHash64(division_code)',
   indicator_snapshots: 'cityHash64(indicator, code)',
+  api_tokens: 'cityHash64(id)',
+  audit_log: 'cityHash64(id)',
+  identities: 'cityHash64(person_key)',
 };
 
 const ALTER_TABLE = /^ALTER TABLE (\w+)\s([\s\S]*)$/;

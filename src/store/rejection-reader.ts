@@ -3,7 +3,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { queryRows } from './clickhouse.js';
 
 export interface RejectionQuery {
-  institution?: string;
+  /** only these institutions' rejections (empty: all) */
+  institutions?: readonly string[];
   reason?: string;
   since?: string;
   /** only those not yet fixed: no accepted event with the same key has arrived since */
@@ -25,7 +26,7 @@ export interface StoredRejection {
 
 export async function listRejections(client: ClickHouseClient, q: RejectionQuery): Promise<{ total: number; rows: StoredRejection[]; by_reason: Record<string, number> }> {
   const where = `
-    (empty({institution:String}) OR institution_code = {institution:String})
+    (empty({institutions:Array(String)}) OR has({institutions:Array(String)}, institution_code))
     AND (empty({reason:String}) OR has(reasons.code, {reason:String}))
     AND received_at >= parseDateTime64BestEffort({since:String}, 3, 'Asia/Shanghai')
     AND (NOT {open:UInt8} OR NOT resolved)`;
@@ -34,7 +35,7 @@ export async function listRejections(client: ClickHouseClient, q: RejectionQuery
       FROM rejections AS r FINAL
     )`;
   const params = {
-    institution: q.institution ?? '',
+    institutions: q.institutions ?? [],
     reason: q.reason ?? '',
     since: q.since ?? '1970-01-01',
     open: q.open ? 1 : 0,

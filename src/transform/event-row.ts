@@ -69,4 +69,7 @@ export interface RejectedEvent {
   reasons: Reason[];
   /** the event as received, with personal fields masked */
   raw_masked: string;
+  /** the event as received, sealed (AES-256-GCM) for an operator to read, fix and re-submit */
+  payload_key_id?: string;
+  payload_sealed?: string;
 }

@@ -20,7 +20,14 @@ export interface NormaliseContext {
   source: string;
 }
 
-export type NormaliseResult = { ok: true; row: EventRow } | { ok: false; reasons: Reason[] };
+/** Who the event is about, in full: sealed for a permitted reveal, never stored in plain text. */
+export interface Identity {
+  id_type: string;
+  id_number: string;
+  name: string;
+}
+
+export type NormaliseResult = { ok: true; row: EventRow; identity: Identity } | { ok: false; reasons: Reason[] };
 
 const CODED_FIELDS: readonly CodeList[] = [RESIDENCE_TYPE, ETHNICITY, BLOOD_TYPE, RH, EDUCATION, OCCUPATION, MARITAL_STATUS];
 
@@ -144,7 +151,7 @@ export function normaliseEvent(raw: unknown, ctx: NormaliseContext): NormaliseRe
   }
 
   fillTypeFields(event, row, ctx, reject, warn);
-  return reasons.length > 0 ? { ok: false, reasons } : { ok: true, row };
+  return reasons.length > 0 ? { ok: false, reasons } : { ok: true, row, identity: { id_type: person.id_type, id_number: normalisedId, name: person.name?.trim() ?? '' } };
 }
 
 /** A structurally broken event still gets its ID checked, so one correction round fixes everything. */

@@ -15,6 +15,8 @@ export function testConfig(database: string, extra: Record<string, string> = {})
     HAP_CLICKHOUSE_DATABASE: database,
     HAP_PSEUDONYM_KEY: 'integration-test-key-0123456789abcdef',
     HAP_CLICKHOUSE_MAX_MEMORY: String(2 * 1024 ** 3),
+    // Off (loopback) unless a test turns it on: access control has its own tests.
+    HAP_AUTH: 'off',
     ...(process.env.HAP_CLICKHOUSE_URL ? { HAP_CLICKHOUSE_URL: process.env.HAP_CLICKHOUSE_URL } : {}),
     ...extra,
   });

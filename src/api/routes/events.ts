@@ -5,10 +5,29 @@ import { z } from 'zod';
 import { eventsFromCsv, eventsFromText } from '../../ingest/event-text.js';
 import type { AcceptEvents } from '../../ingest/accept-events.js';
 import type { ReceivedEvent } from '../../ingest/pipeline.js';
+import type { Principal } from '../../auth/principal.js';
+import { principal } from '../access.js';
 import { ApiError } from '../errors.js';
 import { errorResponse, reasonSchema } from '../schemas.js';
 
 export type { AcceptEvents };
+
+/**
+ * A submitter posts for its own institution: an event of another is refused (stored as rejected
+ * with that reason, so nothing is lost), the rest go on.
+ */
+export function refuseOutsideScope(who: Principal, events: ReceivedEvent[]): ReceivedEvent[] {
+  if (who.scope.level !== 'institution') return events;
+  return events.map((event) => {
+    if (event.kind !== 'parsed') return event;
+    const code = (event.value as { institution_code?: unknown } | null)?.institution_code;
+    if (code === who.scope.code) return event;
+    return {
+      ...event,
+      refused: [{ path: 'institution_code', code: 'institution_not_permitted', message: `this token submits events of ${who.scope.code} only, not of ${typeof code === 'string' ? code : '(none)'}` }],
+    };
+  });
+}
 
 export const eventRoutes: FastifyPluginAsyncZod<{ acceptEvents: AcceptEvents; bodyLimit: number }> = async (app, { acceptEvents, bodyLimit }) => {
   // Bodies are read as text here (only in this plugin): NDJSON and CSV are not JSON, and a
@@ -23,6 +42,7 @@ export const eventRoutes: FastifyPluginAsyncZod<{ acceptEvents: AcceptEvents; bo
   app.post(
     '/v1/events',
     {
+      config: { access: 'events:submit' },
       schema: {
         tags: ['events'],
         summary: 'Submit archive events (JSON array, NDJSON or CSV)',
@@ -50,7 +70,7 @@ export const eventRoutes: FastifyPluginAsyncZod<{ acceptEvents: AcceptEvents; bo
         throw new ApiError('invalid_body', `CSV cannot be read${line ? ` at line ${line}` : ''}: ${(error as Error).message.split(':')[0]}`, line ? { line } : {});
       }
       if (events.length === 0) throw new ApiError('invalid_body', 'the body holds no event');
-      return reply.code(202).send(await acceptEvents(events));
+      return reply.code(202).send(await acceptEvents(refuseOutsideScope(principal(request), events)));
     },
   );
 };

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { listOverdue } from '../../quality/overdue.js';
 import type { Runtime } from '../../runtime.js';
 import { PROGRAMS } from '../../transform/event-schema.js';
-import { kindOrList, listParam, resolvePeriod, resolveRegion } from '../params.js';
+import { principal } from '../access.js';
+import { kindOrList, listParam, resolvePeriod } from '../params.js';
+import { scopedInstitution, scopedRegion } from '../scope.js';
 import { dateParam, errorResponse, pageParam, pageSizeParam, regionParam } from '../schemas.js';
 
 export const followupRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (app, { runtime }) => {
@@ -14,12 +16,14 @@ export const followupRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async
   app.get(
     '/v1/followups/overdue',
     {
+      config: { access: 'lists:read' },
       schema: {
         tags: ['quality'],
         summary: 'People under management whose next follow-up is past due (masked)',
         querystring: z.object({
           program: kindOrList.describe(`one or more of ${PROGRAMS.join(', ')}; default all`),
           region: regionParam.optional(),
+          institution: z.string().max(32).optional().describe('the holding institution; an institution user always gets theirs'),
           as_of: dateParam.optional().describe('default: today'),
           page: pageParam,
           page_size: pageSizeParam,
@@ -33,6 +37,7 @@ export const followupRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async
             rows: z.array(
               z.object({
                 program: z.string(),
+                person_ref: z.string().describe('pseudonymous reference for POST /v1/people/reveal'),
                 id_masked: z.string(),
                 name_masked: z.string(),
                 institution_code: z.string(),
@@ -51,7 +56,9 @@ export const followupRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async
       const q = request.query;
       const programs = listParam('program', PROGRAMS, q.program) as (typeof PROGRAMS)[number][];
       const period = resolvePeriod(q.as_of ? Number(q.as_of.slice(0, 4)) : undefined, q.as_of);
-      const result = await listOverdue(client, reference, { period, region: resolveRegion(reference, q.region), programs, page: q.page, pageSize: q.page_size, ...(runtime.state ? { state: runtime.state } : {}) });
+      const who = principal(request);
+      const institution = scopedInstitution(who, q.institution);
+      const result = await listOverdue(client, reference, { period, region: scopedRegion(who, reference, q.region), ...(institution ? { institution } : {}), programs, page: q.page, pageSize: q.page_size, ...(runtime.state ? { state: runtime.state } : {}) });
       return { as_of: period.evalDate, page: q.page, page_size: q.page_size, ...result };
     },
   );

@@ -1,10 +1,12 @@
 // GET /v1/indicators (the catalogue) and GET /v1/indicators/{id} (an indicator per group with the total).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { evaluateIndicator } from '../../metrics/evaluate.js';
+import { evaluateIndicator, type IndicatorRow } from '../../metrics/evaluate.js';
 import { filterSchema } from '../../metrics/indicator-schema.js';
 import type { Runtime } from '../../runtime.js';
-import { findIndicator, resolveGroupedRegion, resolvePeriod } from '../params.js';
+import { findIndicator, checkGrouping, resolvePeriod } from '../params.js';
+import { principal } from '../access.js';
+import { checkInstitutionGrouping, restrictToInstitution, scopedRegion } from '../scope.js';
 import { byParam, errorResponse, indicatorRowSchema, periodQuery, periodSchema, regionSchema } from '../schemas.js';
 
 
@@ -29,13 +31,14 @@ export const indicatorRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = asyn
 
   app.get(
     '/v1/indicators',
-    { schema: { tags: ['indicators'], summary: 'The indicator catalogue', response: { 200: z.object({ indicators: z.array(catalogueEntry) }) } } },
+    { config: { access: 'figures:read' }, schema: { tags: ['indicators'], summary: 'The indicator catalogue', response: { 200: z.object({ indicators: z.array(catalogueEntry) }) } } },
     async () => ({ indicators: [...runtime.catalogue] }),
   );
 
   app.get(
     '/v1/indicators/:id',
     {
+      config: { access: 'figures:read' },
       schema: {
         tags: ['indicators'],
         summary: 'An indicator per street/town, community or institution, with the region total',
@@ -60,8 +63,12 @@ export const indicatorRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = asyn
     async (request) => {
       const indicator = findIndicator(runtime.catalogue, request.params.id);
       const q = request.query;
-      const region = resolveGroupedRegion(reference, q.region, q.by);
-      return evaluateIndicator(client, reference, indicator, { period: resolvePeriod(q.year, q.as_of), region, by: q.by, ...(runtime.state ? { state: runtime.state } : {}) });
+      const who = principal(request);
+      checkInstitutionGrouping(who, q.by);
+      const region = scopedRegion(who, reference, q.region);
+      checkGrouping(region, q.by);
+      const result = await evaluateIndicator(client, reference, indicator, { period: resolvePeriod(q.year, q.as_of), region, by: q.by, ...(runtime.state ? { state: runtime.state } : {}) });
+      return restrictToInstitution(who, result, (code): IndicatorRow => ({ ...result.total, code, name: reference.institutions.get(code)?.name ?? code, numerator: 0, denominator: 0, rate: null, meets_target: null, data_problem: null }));
     },
   );
 

@@ -21,6 +21,7 @@ export const ingestStatusRoutes: FastifyPluginAsyncZod<IngestStatusOptions> = as
   app.get(
     '/v1/ingest/status',
     {
+      config: { access: 'operations:read' },
       schema: {
         tags: ['events'],
         summary: 'Ingest lag, throughput and rejections by reason',
@@ -53,7 +54,7 @@ export const ingestStatusRoutes: FastifyPluginAsyncZod<IngestStatusOptions> = as
     },
   );
 
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/metrics', { config: { access: 'operations:read' }, schema: { hide: true } }, async (_req, reply) => {
     await lagOf().catch(() => null);
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });

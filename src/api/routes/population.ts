@@ -1,6 +1,8 @@
 // Denominators per year, given at community or street level (also `hap population import`).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { principal } from '../access.js';
+import { divisionVisible } from '../scope.js';
 import { POPULATION_GROUPS } from '../../metrics/indicator-schema.js';
 import type { ReferenceData } from '../../reference/reference-data.js';
 import type { Runtime } from '../../runtime.js';
@@ -32,6 +34,7 @@ export const populationRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = asy
   app.put(
     '/v1/population/:year',
     {
+      config: { access: 'population:write' },
       schema: {
         tags: ['reference'],
         summary: 'Replace the population denominators of a year',
@@ -51,6 +54,7 @@ export const populationRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = asy
   app.get(
     '/v1/population/:year',
     {
+      config: { access: 'figures:read' },
       schema: {
         tags: ['reference'],
         summary: 'The population denominators of a year as given',
@@ -58,6 +62,10 @@ export const populationRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = asy
         response: { 200: z.object({ year: z.number().int(), rows: z.array(populationRowSchema.extend({ group: z.string() })) }), 400: errorResponse },
       },
     },
-    async (request) => ({ year: request.params.year, rows: await readPopulation(runtime.store.client, request.params.year) }),
+    async (request) => {
+      const who = principal(request);
+      const rows = await readPopulation(runtime.store.client, request.params.year);
+      return { year: request.params.year, rows: rows.filter((r) => divisionVisible(who, runtime.reference, r.division_code)) };
+    },
   );
 };

@@ -1,9 +1,11 @@
 // GET /v1/quality/completeness: per-field missing counts and rates over active archives.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { completeness } from '../../metrics/completeness.js';
+import { type CompletenessRow, completeness } from '../../metrics/completeness.js';
 import type { Runtime } from '../../runtime.js';
-import { resolveGroupedRegion, resolvePeriod } from '../params.js';
+import { principal } from '../access.js';
+import { checkGrouping, resolvePeriod } from '../params.js';
+import { checkInstitutionGrouping, restrictToInstitution, scopedRegion } from '../scope.js';
 import { byParam, errorResponse, periodQuery, periodSchema, regionSchema } from '../schemas.js';
 
 export const qualityCompletenessRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (app, { runtime }) => {
@@ -28,6 +30,7 @@ export const qualityCompletenessRoutes: FastifyPluginAsyncZod<{ runtime: Runtime
   app.get(
     '/v1/quality/completeness',
     {
+      config: { access: 'figures:read' },
       schema: {
         tags: ['quality'],
         summary: 'Per-field missing counts and rates over active archives, and the share with no basic field missing',
@@ -40,9 +43,13 @@ export const qualityCompletenessRoutes: FastifyPluginAsyncZod<{ runtime: Runtime
     },
     async (request) => {
       const q = request.query;
-      const region = resolveGroupedRegion(reference, q.region, q.by);
+      const who = principal(request);
+      checkInstitutionGrouping(who, q.by);
+      const region = scopedRegion(who, reference, q.region);
+      checkGrouping(region, q.by);
       const period = resolvePeriod(q.year, q.as_of);
-      const result = await completeness(client, reference, { period, region, by: q.by, ...(runtime.state ? { state: runtime.state } : {}) });
+      const all = await completeness(client, reference, { period, region, by: q.by, ...(runtime.state ? { state: runtime.state } : {}) });
+      const result = restrictToInstitution(who, all, (code): CompletenessRow => ({ code, name: reference.institutions.get(code)?.name ?? code, archives: 0, complete: 0, complete_rate: null, fields: [] }));
       return {
         period: { year: period.year, evaluation_date: period.evalDate, as_of: period.asOf },
         region: { code: region.code, name: region.name, level: region.level },

@@ -5,7 +5,9 @@ import { ISSUE_KIND_IDS, ISSUE_KINDS } from '../../quality/issue-kinds.js';
 import { listIssues } from '../../quality/issues.js';
 import type { Runtime } from '../../runtime.js';
 import { invalidParameter } from '../errors.js';
-import { kindOrList, listParam, resolvePeriod, resolveRegion } from '../params.js';
+import { principal } from '../access.js';
+import { kindOrList, listParam, resolvePeriod } from '../params.js';
+import { scopedInstitution, scopedRegion } from '../scope.js';
 import { dateParam, errorResponse, pageParam, pageSizeParam, regionParam, yearParam } from '../schemas.js';
 
 export const qualityIssueRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (app, { runtime }) => {
@@ -15,6 +17,7 @@ export const qualityIssueRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = a
   app.get(
     '/v1/quality/issues',
     {
+      config: { access: 'lists:read' },
       schema: {
         tags: ['quality'],
         summary: 'Worklist of records with problems (masked), with counts per kind',
@@ -39,6 +42,7 @@ export const qualityIssueRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = a
               z.object({
                 kind: z.string(),
                 label_zh: z.string(),
+                person_ref: z.string().describe('pseudonymous reference for POST /v1/people/reveal; empty for an institution-level issue'),
                 id_masked: z.string(),
                 name_masked: z.string(),
                 institution_code: z.string(),
@@ -56,11 +60,13 @@ export const qualityIssueRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = a
     async (request) => {
       const q = request.query;
       const kinds = listParam('kind', ISSUE_KIND_IDS, q.kind);
+      const who = principal(request);
+      const institution = scopedInstitution(who, q.institution);
       if (q.institution && !reference.institutions.has(q.institution)) throw invalidParameter('institution', `${q.institution} is not an institution of the reference data`);
       const result = await listIssues(client, reference, runtime.catalogue, {
         period: resolvePeriod(q.year, q.as_of),
-        region: resolveRegion(reference, q.region),
-        ...(q.institution ? { institution: q.institution } : {}),
+        region: scopedRegion(who, reference, q.region),
+        ...(institution ? { institution } : {}),
         kinds,
         page: q.page,
         pageSize: q.page_size,

@@ -11,6 +11,7 @@ export const regionRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (
   app.get(
     '/v1/regions/:code',
     {
+      config: { access: 'figures:read' },
       schema: {
         tags: ['reference'],
         summary: 'A node of the division hierarchy with its children and institutions',

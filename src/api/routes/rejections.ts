@@ -1,5 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { institutionsServing } from '../../reference/reference-data.js';
+import { principal } from '../access.js';
+import { ApiError } from '../errors.js';
+import { institutionVisible, scopedInstitution } from '../scope.js';
 import type { Runtime } from '../../runtime.js';
 import { listRejections } from '../../store/rejection-reader.js';
 import { dateParam, errorResponse, pageParam, pageSizeParam, reasonSchema } from '../schemas.js';
@@ -8,6 +12,7 @@ export const rejectionRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = asyn
   app.get(
     '/v1/rejections',
     {
+      config: { access: 'rejections:read' },
       schema: {
         tags: ['events'],
         summary: 'Rejected events with their reasons and source position (personal fields masked)',
@@ -44,8 +49,13 @@ export const rejectionRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = asyn
     },
     async (request) => {
       const q = request.query;
+      const who = principal(request);
+      const institution = scopedInstitution(who, q.institution);
+      if (institution && !institutionVisible(who, runtime.reference, institution)) throw new ApiError('forbidden', `institution ${institution} does not serve your scope (${who.scope.level} ${who.scope.code})`, { needed: `institution ${institution}` });
+      // A street/town's supervisor sees the rejections of the institutions serving it.
+      const institutions = institution ? [institution] : who.scope.level === 'street' ? institutionsServing(runtime.reference, who.scope.code).map((i) => i.code) : [];
       const result = await listRejections(runtime.store.client, {
-        ...(q.institution ? { institution: q.institution } : {}),
+        institutions,
         ...(q.reason ? { reason: q.reason } : {}),
         ...(q.since ? { since: q.since } : {}),
         open: q.status === 'open',

@@ -6,8 +6,10 @@ import { z } from 'zod';
 import { assessmentCsv, assessmentXlsx, buildAssessment, loadWeights, XLSX_CONTENT_TYPE } from '../../metrics/assessment.js';
 import { drawPhoneSample, phoneSampleCsv, SAMPLE_SERVICE_IDS, type SampleService } from '../../metrics/phone-sample.js';
 import type { Runtime } from '../../runtime.js';
-import { invalidParameter } from '../errors.js';
-import { resolveGroupedRegion, resolvePeriod, resolveRegion } from '../params.js';
+import { principal, recordExport } from '../access.js';
+import { ApiError, invalidParameter } from '../errors.js';
+import { checkGrouping, resolvePeriod } from '../params.js';
+import { checkInstitutionGrouping, scopeAssessment, scopedRegion } from '../scope.js';
 import { dateParam, errorResponse, indicatorRowSchema, regionParam, yearParam } from '../schemas.js';
 
 const periodSchema = z.object({ year: z.number().int(), evaluation_date: z.string(), as_of: z.string().nullable() });
@@ -91,6 +93,7 @@ export const reportRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (
   app.get(
     '/v1/reports/assessment',
     {
+      config: { access: 'figures:read' },
       schema: {
         tags: ['indicators'],
         summary: '年度考核汇总 annual assessment: every indicator per street/town or institution with weight and score = weight × min(1, rate / target)',
@@ -115,11 +118,15 @@ export const reportRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (
     },
     async (request, reply) => {
       const q = request.query;
-      const region = resolveGroupedRegion(reference, q.region, q.by);
+      const who = principal(request);
+      checkInstitutionGrouping(who, q.by);
+      const region = scopedRegion(who, reference, q.region);
+      checkGrouping(region, q.by);
       const period = resolvePeriod(q.year, q.as_of);
-      const assessment = await buildAssessment(runtime, { period, region, by: q.by, weights });
+      const assessment = scopeAssessment(who, await buildAssessment(runtime, { period, region, by: q.by, weights }));
       if (q.format === 'json') return assessment;
       const file = `assessment-${region.code}-${period.year}`;
+      await recordExport(runtime, request, `${file}.${q.format}`);
       if (q.format === 'csv') return sendDownload(reply, CSV_CONTENT_TYPE, `${file}.csv`, assessmentCsv(assessment));
       return sendDownload(reply, XLSX_CONTENT_TYPE, `${file}.xlsx`, await assessmentXlsx(assessment));
     },
@@ -128,6 +135,7 @@ export const reportRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (
   app.get(
     '/v1/reports/assessment/sample',
     {
+      config: { access: 'lists:read' },
       schema: {
         tags: ['indicators'],
         summary: '电话复核抽样 phone-verification sample: a reproducible draw of people per service, masked',
@@ -147,13 +155,17 @@ export const reportRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (
     },
     async (request, reply) => {
       const q = request.query;
+      const who = principal(request);
       const services = parseServices(q.service);
-      const region = resolveRegion(reference, q.region);
+      if (who.scope.level === 'institution') throw new ApiError('forbidden', 'phone-verification samples are drawn for a street/town or the county, not for an institution', { needed: 'a street/town or county scope' });
+      const region = scopedRegion(who, reference, q.region);
       const period = resolvePeriod(q.year, q.as_of);
       const seed = q.seed ?? randomInt(2 ** 31);
       const sample = await drawPhoneSample(runtime.store.client, reference, runtime.catalogue, { period, region, services, size: q.size, seed });
-      if (q.format === 'json') return sample;
       const file = `phone-sample-${region.code}-${period.year}-seed${seed}.csv`;
+      // A sample lists people (masked): recorded whatever its format.
+      await recordExport(runtime, request, q.format === 'json' ? file.replace(/\.csv$/, '.json') : file);
+      if (q.format === 'json') return sample;
       return sendDownload(reply, CSV_CONTENT_TYPE, file, phoneSampleCsv(sample));
     },
   );

@@ -14,7 +14,9 @@ import { loadSchedules } from '../../jobs/schedule-config.js';
 import { addDays, lastDayOfMonth } from '../../jobs/snapshot-dates.js';
 import { readTrend, type TrendCell } from '../../store/snapshot-store.js';
 import { invalidParameter } from '../errors.js';
-import { findIndicator, resolveGroupedRegion, resolveRegion } from '../params.js';
+import { principal } from '../access.js';
+import { checkGrouping, findIndicator } from '../params.js';
+import { checkInstitutionGrouping, institutionVisible, restrictToInstitution, scopedRegion } from '../scope.js';
 import { byParam, dateParam, errorResponse, indicatorRowSchema, regionParam, yearParam } from '../schemas.js';
 
 const monthOrDate = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'a month YYYY-MM or a date YYYY-MM-DD');
@@ -109,6 +111,7 @@ export const trendRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (a
   app.get(
     '/v1/indicators/:id/trend',
     {
+      config: { access: 'figures:read' },
       schema: {
         tags: ['indicators'],
         summary: '指标月度趋势 Monthly trend of an indicator from the nightly snapshots (last snapshot of each month)',
@@ -137,7 +140,10 @@ export const trendRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (a
     async (request) => {
       const indicator = findIndicator(runtime.catalogue, request.params.id);
       const q = request.query;
-      const region = resolveGroupedRegion(reference, q.region, q.by);
+      const who = principal(request);
+      checkInstitutionGrouping(who, q.by);
+      const region = scopedRegion(who, reference, q.region);
+      checkGrouping(region, q.by);
       if (q.by === 'institution' && region.level !== 'county') {
         throw invalidParameter('by', 'institution trends are kept for the whole county: leave out region, or use by=street or by=community');
       }
@@ -164,7 +170,10 @@ export const trendRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (a
         target: indicator.target,
         from,
         to,
-        ...assembleTrend(reference, indicator, region, q.by, cells),
+        ...(() => {
+          const trend = assembleTrend(reference, indicator, region, q.by, cells);
+          return restrictToInstitution(who, trend, (code): (typeof trend.rows)[number] => ({ code, name: reference.institutions.get(code)?.name ?? code, points: [] }));
+        })(),
       };
     },
   );
@@ -172,6 +181,7 @@ export const trendRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (a
   app.get(
     '/v1/quality/freshness',
     {
+      config: { access: 'figures:read' },
       schema: {
         tags: ['quality'],
         summary: '机构上报及时性 Institutions that sent no event for N days, as of a date',
@@ -184,11 +194,14 @@ export const trendRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (a
     },
     async (request) => {
       const q = request.query;
-      const region = resolveRegion(reference, q.region);
+      const who = principal(request);
+      const region = scopedRegion(who, reference, q.region);
       const today = todayInBeijing();
       const asOf = q.as_of ? checkedDate(q.as_of, 'as_of') : today;
       if (asOf > today) throw invalidParameter('as_of', `as_of ${asOf} is in the future`);
-      const report = await institutionFreshness(client, reference, { region, asOf, staleAfterDays: q.stale_after_days ?? freshnessDefaults.stale_after_days });
+      const all = await institutionFreshness(client, reference, { region, asOf, staleAfterDays: q.stale_after_days ?? freshnessDefaults.stale_after_days });
+      const rows = all.rows.filter((r) => institutionVisible(who, reference, r.code));
+      const report = { ...all, rows, stale: rows.filter((r) => r.stale).length };
       return { ...report, region: { code: region.code, name: region.name, level: region.level } };
     },
   );

@@ -10,6 +10,7 @@ import { replacePopulation } from '../../store/population-store.js';
 import { generateDistrict } from '../../synthetic/generate-district.js';
 import { Progress } from '../progress.js';
 import { serveRuntime } from './serve.js';
+import { createToken } from '../../auth/token-store.js';
 
 export async function loadSyntheticDistrict(runtime: Runtime, options: { seed: number; scale: number; until?: string }): Promise<string> {
   const district = generateDistrict({
@@ -49,6 +50,10 @@ export async function startCommand(args: string[]): Promise<number> {
     if (Number(row?.n ?? 0) === 0) await loadSyntheticDistrict(runtime, { seed, scale });
     else console.error(`store at ${runtime.config.dataDir} holds ${Number(row?.n).toLocaleString('en')} events: serving them (delete the folder to start afresh)`);
     console.error(`ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (runtime.config.auth.enabled) {
+      const demo = await createToken(runtime.store.client, { role: 'district_supervisor', scopeCode: '', label: 'npm start demo', expiresDays: 7 });
+      console.error(`demo district-supervisor token (expires in 7 days; hap token revoke ${demo.record.id}):\n  Authorization: Bearer ${demo.token}`);
+    }
     await serveRuntime(runtime);
     return 0;
   } finally {

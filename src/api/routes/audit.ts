@@ -1,0 +1,54 @@
+// GET /v1/audit: the audit log (reveals, exports, token changes), newest first. Read-only: no
+// route changes it.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Runtime } from '../../runtime.js';
+import { AUDIT_ACTIONS, readAudit } from '../../store/audit-log.js';
+import { access } from '../access.js';
+import { errorResponse, pageParam, pageSizeParam } from '../schemas.js';
+
+const instant = z.string().regex(/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$/, 'YYYY-MM-DD or YYYY-MM-DD hh:mm[:ss] (Beijing time)');
+
+export const auditRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (app, { runtime }) => {
+  app.get(
+    '/v1/audit',
+    {
+      ...access('audit:read'),
+      schema: {
+        tags: ['reference'],
+        summary: '审计日志 the audit log: every reveal, export and token change',
+        querystring: z.object({
+          since: instant.optional(),
+          until: instant.optional(),
+          action: z.enum(AUDIT_ACTIONS).optional(),
+          actor: z.string().max(200).optional(),
+          page: pageParam,
+          page_size: pageSizeParam,
+        }),
+        response: {
+          200: z.object({
+            total: z.number().int(),
+            page: z.number().int(),
+            page_size: z.number().int(),
+            rows: z.array(
+              z.object({ at: z.string(), id: z.string(), actor: z.string(), actor_role: z.string(), actor_scope: z.string(), action: z.string(), target: z.string(), reason: z.string(), route: z.string(), details: z.string() }),
+            ),
+          }),
+          400: errorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const result = await readAudit(runtime.store.client, {
+        ...(q.since ? { since: q.since } : {}),
+        ...(q.until ? { until: q.until } : {}),
+        ...(q.action ? { action: q.action } : {}),
+        ...(q.actor ? { actor: q.actor } : {}),
+        page: q.page,
+        pageSize: q.page_size,
+      });
+      return { ...result, page: q.page, page_size: q.page_size };
+    },
+  );
+};
