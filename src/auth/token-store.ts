@@ -101,6 +101,8 @@ export class TokenVerifier {
     const parsed = parseToken(token);
     if (!parsed) return { ok: false, problem: 'not a token of this service (hap_…)' };
     if (this.now() - this.loadedAt > this.refreshMs) await this.load();
+    // A token made since the last read (by the CLI, or another server): read again, at most once a second.
+    if (!this.tokens.has(parsed.id) && this.now() - this.loadedAt > 1_000) await this.load();
     const stored = this.tokens.get(parsed.id);
     const presented = Buffer.from(sha256(parsed.secret), 'hex');
     if (!stored || !timingSafeEqual(presented, Buffer.from(stored.hash, 'hex'))) return { ok: false, problem: 'unknown token' };

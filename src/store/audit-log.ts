@@ -44,17 +44,17 @@ export interface AuditQuery {
 }
 
 export async function readAudit(client: ClickHouseClient, q: AuditQuery): Promise<{ total: number; rows: AuditRecord[] }> {
-  const where = `(empty({since:String}) OR at >= parseDateTime64BestEffort({since:String}, 3, 'Asia/Shanghai'))
-    AND (empty({until:String}) OR at < parseDateTime64BestEffort({until:String}, 3, 'Asia/Shanghai'))
+  const where = `at >= parseDateTime64BestEffort({since:String}, 3, 'Asia/Shanghai')
+    AND at < parseDateTime64BestEffort({until:String}, 3, 'Asia/Shanghai')
     AND (empty({action:String}) OR action = {action:String})
     AND (empty({actor:String}) OR actor = {actor:String})`;
-  const params = { since: q.since ?? '', until: q.until ?? '', action: q.action ?? '', actor: q.actor ?? '', limit: q.pageSize, offset: (q.page - 1) * q.pageSize };
+  const params = { since: q.since ?? '1970-01-01', until: q.until ?? '2299-12-31', action: q.action ?? '', actor: q.actor ?? '', limit: q.pageSize, offset: (q.page - 1) * q.pageSize };
   const [count] = await queryRows<{ n: string }>(client, `SELECT count() AS n FROM audit_log WHERE ${where}`, params);
-  const rows = await queryRows<AuditRecord>(
+  const rows = await queryRows<Omit<AuditRecord, 'at'> & { at_text: string }>(
     client,
-    `SELECT toString(at) AS at, id, actor, actor_role, actor_scope, action, target, reason, route, details FROM audit_log WHERE ${where}
+    `SELECT toString(at) AS at_text, id, actor, actor_role, actor_scope, action, target, reason, route, details FROM audit_log WHERE ${where}
      ORDER BY at DESC, id LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
     params,
   );
-  return { total: Number(count?.n ?? 0), rows };
+  return { total: Number(count?.n ?? 0), rows: rows.map(({ at_text, ...r }) => ({ at: at_text, ...r })) };
 }

@@ -49,6 +49,7 @@ export const tokenRoutes: FastifyPluginAsyncZod<{ runtime: Runtime; tokens: Toke
       const scope = scopeFor(b.role, b.scope, runtime.reference);
       if (!scope.ok) throw invalidParameter('scope', scope.problem);
       const created = await createToken(client, { role: b.role, scopeCode: scope.scope.level === 'county' ? '' : scope.scope.code, label: b.label, ...(b.expires_days ? { expiresDays: b.expires_days } : {}) });
+      tokens.invalidate();
       await audit(request, 'token.create', created.record.id, { role: b.role, scope: created.record.scope_code, expires_at: created.record.expires_at });
       return reply.code(201).send(created);
     },
