@@ -7,8 +7,8 @@ export const KAFKA_DEFAULTS = {
   // A killed worker holds its partitions until the session times out: keep this short.
   sessionTimeoutMs: 15_000,
   heartbeatIntervalMs: 3_000,
-  maxBytesPerPartition: 16 * 1024 * 1024,
-  maxBytes: 64 * 1024 * 1024,
+  maxBytesPerPartition: 4 * 1024 * 1024,
+  maxBytes: 16 * 1024 * 1024,
   maxWaitTimeMs: 500,
   /** batches of different partitions in flight at once: one inserts (natively) while another is validated */
   partitionsConsumedConcurrently: 3,
