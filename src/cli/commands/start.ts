@@ -1,6 +1,5 @@
 // `npm start`: the whole pipeline on the embedded default. An empty store is filled with the
 // synthetic district (through the same ingest pipeline as real data), then the API serves.
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/config.js';
 import { batchesOf, ingestBatches } from '../../ingest/ingest-stream.js';
 import { todayInBeijing } from '../../metrics/evaluation-period.js';
@@ -8,6 +7,7 @@ import { openRuntime, type Runtime } from '../../runtime.js';
 import { queryRows } from '../../store/clickhouse.js';
 import { replacePopulation } from '../../store/population-store.js';
 import { generateDistrict } from '../../synthetic/generate-district.js';
+import { type CommandHelp, numberOption, parseCommandArgs } from '../cli-args.js';
 import { Progress } from '../progress.js';
 import { serveRuntime } from './serve.js';
 
@@ -21,7 +21,7 @@ export async function loadSyntheticDistrict(runtime: Runtime, options: { seed: n
     until: options.until ?? todayInBeijing(),
   });
   console.error(`generating a synthetic district: ${runtime.reference.county.name} (${runtime.config.region}), ${district.residents.toLocaleString('en')} residents, seed ${options.seed}`);
-  const progress = new Progress('ingest');
+  const progress = new Progress('ingest').setTotal(district.eventCount());
   const totals = await ingestBatches(
     batchesOf(district.events(), runtime.config.insertBatchRows, (i) => `synthetic:${i + 1}`),
     runtime.pipeline,
@@ -34,15 +34,22 @@ export async function loadSyntheticDistrict(runtime: Runtime, options: { seed: n
   return line;
 }
 
-export async function startCommand(args: string[]): Promise<number> {
+const help: CommandHelp = {
+  usage: 'hap start [--scale N] [--seed N]   (what `npm start` runs)',
+  summary:
+    'The whole pipeline on the embedded store: an empty store is filled with a synthetic district through the ingest pipeline,\n' +
+    'then the API and the dashboard serve on http://HAP_HOST:HAP_PORT. A later start serves what is stored.',
+  options: {
+    scale: { type: 'string', value: 'N', description: 'size of the synthetic district (1 ≈ 420,000 residents, ~1.8 M events)', default: '1' },
+    seed: { type: 'string', value: 'N', description: 'the same seed gives the same district', default: '20261125' },
+  },
+};
+
+async function run(args: string[]): Promise<number> {
   const started = Date.now();
-  const { values } = parseArgs({ args, options: { scale: { type: 'string', default: '1' }, seed: { type: 'string', default: '20261125' } } });
-  const scale = Number(values.scale);
-  const seed = Number(values.seed);
-  if (!(scale > 0) || !Number.isInteger(seed)) {
-    console.error('hap start: --scale must be a positive number and --seed an integer');
-    return 2;
-  }
+  const { values } = parseCommandArgs('start', help, args);
+  const scale = numberOption('start', 'scale', values.scale ?? '1', { positive: true });
+  const seed = numberOption('start', 'seed', values.seed ?? '20261125', { integer: true });
   const runtime = await openRuntime(loadConfig(process.env));
   try {
     const [row] = await queryRows<{ n: string }>(runtime.store.client, 'SELECT count() AS n FROM events');
@@ -55,3 +62,5 @@ export async function startCommand(args: string[]): Promise<number> {
     await runtime.close();
   }
 }
+
+export const startCommand = { help, run };
