@@ -123,6 +123,21 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE events MATERIALIZE INDEX person_key_bloom`,
     ],
   },
+  {
+    version: 5,
+    name: 'load markers',
+    statements: [
+      // A bulk load (the synthetic district of `npm start`) records that it started and, after
+      // its last table, that it completed: a store with a start and no completion is half-filled.
+      `CREATE TABLE IF NOT EXISTS load_markers (
+        name LowCardinality(String),
+        state LowCardinality(String),
+        detail String,
+        at DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree(at)
+      ORDER BY name`,
+    ],
+  },
 ];
 
 /** How each table is spread over the shards of a cluster: a person's events meet on one shard. */
@@ -131,6 +146,7 @@ const SHARD_KEYS: Record<string, string> = {
   rejections: 'cityHash64(source)',
   population: 'cityHash64(division_code)',
   indicator_snapshots: 'cityHash64(indicator, code)',
+  load_markers: 'cityHash64(name)',
 };
 
 const ALTER_TABLE = /^ALTER TABLE (\w+)\s([\s\S]*)$/;
