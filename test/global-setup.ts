@@ -1,25 +1,47 @@
 // Starts the real Kafka broker the integration tests talk to (scripts/kafka.mjs: Kafka 4.x from
-// Maven Central, KRaft, 127.0.0.1) on its own port and state folder, and stops it afterwards.
+// Maven Central, KRaft, 127.0.0.1) on its own port and state folder, and stops it afterwards —
+// only when a selected test file needs it (files named kafka-*.test.ts), so a run of unit tests
+// needs no Java and no broker. `npm test` (every file) starts it as before.
 // HAP_TEST_KAFKA_BROKERS set → use that broker instead and leave it running.
 import { execFileSync } from 'node:child_process';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 
 const SCRIPT = fileURLToPath(new URL('../scripts/kafka.mjs', import.meta.url));
 const ARGS = ['--port', '19092', '--controller-port', '19093', '--home', fileURLToPath(new URL('../.kafka/test', import.meta.url))];
 
+/** The test files that talk to the broker: integration tests named so, so that a filter can tell. */
+export const NEEDS_KAFKA = /[\\/]integration[\\/]kafka-[^\\/]*\.test\.ts$/;
+
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** empty when no selected file needs the broker */
     kafkaBrokers: string;
   }
 }
 
-export default function setup(project: TestProject): () => void {
+/** The files of this run that need the broker; every file when the run is not filtered. */
+async function filesNeedingKafka(project: TestProject): Promise<string[]> {
+  // The run's file filters (`vitest run a b`); vitest keeps them on its instance. Should a
+  // vitest release drop the field, the filter reads as absent and the broker starts as before.
+  const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern;
+  const { testFiles } = await project.globTestFiles(filters && filters.length > 0 ? filters : undefined);
+  return testFiles.filter((f) => NEEDS_KAFKA.test(f));
+}
+
+export default async function setup(project: TestProject): Promise<() => void> {
+  const needing = await filesNeedingKafka(project);
+  if (needing.length === 0) {
+    project.provide('kafkaBrokers', '');
+    return () => {};
+  }
   const external = process.env.HAP_TEST_KAFKA_BROKERS;
   if (external) {
     project.provide('kafkaBrokers', external);
     return () => {};
   }
+  console.error(`[global-setup] starting the test Kafka broker for ${needing.length} file(s): ${needing.map((f) => basename(f)).join(', ')}`);
   const output = execFileSync(process.execPath, [SCRIPT, 'start', ...ARGS], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const brokers = output.trim().split('\n').pop() ?? '';
   if (!/^[\d.]+:\d+$/.test(brokers)) throw new Error(`the test broker did not start: ${output}`);

@@ -6,7 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { ingestBatch } from '../ingest/pipeline.js';
-import { isRetriableStoreError } from '../ingest/retry.js';
+import { classifyStoreError } from '../ingest/retry.js';
 import type { Runtime } from '../runtime.js';
 import { ApiError, ERROR_CODES, type ErrorCode, errorBody } from './errors.js';
 import { type AcceptEvents, eventRoutes } from './routes/events.js';
@@ -80,7 +80,9 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(error.statusCode).send(errorBody('invalid_body', error.message));
     }
-    const isStore = isRetriableStoreError(error);
+    // A store out of memory for this request is as unavailable to the caller as one that is down.
+    const kind = classifyStoreError(error);
+    const isStore = kind === 'retriable' || kind === 'too_large';
     request.log.error({ err: error }, 'request failed');
     const code: ErrorCode = isStore ? 'store_unavailable' : 'internal';
     return reply.code(ERROR_CODES[code].status).send(errorBody(code, code === 'internal' ? `internal error (request ${request.id})` : 'the store did not answer', { request_id: request.id }));

@@ -1,17 +1,17 @@
-// `hap <command>`: the dispatcher. Each command lives in its own module.
+// `hap <command>`: the dispatcher. Each command lives in its own module with its help.
 import { ConfigError } from '../config/config.js';
+import { type CommandHelp, helpText, UsageError, wantsHelp } from './cli-args.js';
 
 const USAGE = `hap — 居民健康档案监管 health-archive-pipeline
 
-Usage: hap <command> [options]
+Usage: hap <command> [options]      hap <command> --help, hap help <command>: its options
 
   start                 the whole pipeline on the embedded default: synthetic district (when the
-                        store is empty) → ingest → embedded ClickHouse → API on http://127.0.0.1:3000
-                        [--scale 1] [--seed N]
+                        store is empty or half-filled) → ingest → embedded ClickHouse → API on
+                        http://127.0.0.1:3000
   serve                 the API over what is stored (never generates)
   import FILE…          ingest event files (NDJSON, JSON array, CSV with flattened columns)
   generate              write a synthetic district's events and population
-                        [--out DIR] [--scale 1] [--seed N] [--until YYYY-MM-DD] [--county CODE]
   population import FILE.csv   load denominators (columns year,division_code,group,count)
   migrate               apply schema migrations
   ingest                Kafka consumer worker (HAP_KAFKA_BROKERS); status on HAP_INGEST_PORT
@@ -19,12 +19,16 @@ Usage: hap <command> [options]
   kafka init            create the event topic and the dead-letter topic
   token create --role ROLE [--scope CODE] [--expires DAYS]   a new API token (printed once, last line)
   token list | token revoke ID                               API tokens (hashes only are kept)
+  help [COMMAND]        this list, or a command's options
 
 Configuration: HAP_* environment variables (see README.md).`;
 
-type Command = (args: string[]) => Promise<number>;
+export interface CommandModule {
+  run: (args: string[]) => Promise<number>;
+  help: CommandHelp;
+}
 
-const COMMANDS: Record<string, () => Promise<Command>> = {
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   start: async () => (await import('./commands/start.js')).startCommand,
   serve: async () => (await import('./commands/serve.js')).serveCommand,
   import: async () => (await import('./commands/import.js')).importCommand,
@@ -37,22 +41,50 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   token: async () => (await import('./commands/token.js')).tokenCommand,
 };
 
-export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(USAGE);
-    return name ? 0 : 2;
-  }
+function commandNamed(name: string): () => Promise<CommandModule> {
   const load = COMMANDS[name];
-  if (!load) {
-    console.error(`hap: unknown command ${name}\n\n${USAGE}`);
+  if (!load) throw new UsageError(`unknown command ${name} (hap help lists them)`);
+  return load;
+}
+
+async function dispatch(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name) {
+    console.error(USAGE);
     return 2;
   }
+  if (name === '--help' || name === '-h' || (name === 'help' && rest.length === 0)) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (name === 'help') {
+    console.log(helpText((await commandNamed(rest[0]!)()).help));
+    return 0;
+  }
+  const command = await commandNamed(name)();
+  if (wantsHelp(rest)) {
+    console.log(helpText(command.help));
+    return 0;
+  }
+  return command.run(rest);
+}
+
+export async function main(argv: string[]): Promise<number> {
   try {
-    return await (await load())(rest);
+    return await dispatch(argv);
   } catch (error) {
+    // The user's mistakes, answered in one line; anything else is a bug and keeps its stack.
+    if (error instanceof UsageError) {
+      console.error(`hap ${error.message}`);
+      return 2;
+    }
     if (error instanceof ConfigError) {
       console.error(error.message);
+      return 2;
+    }
+    const e = error as { code?: unknown; path?: unknown };
+    if (e.code === 'ENOENT' && typeof e.path === 'string') {
+      console.error(`hap ${argv[0]}: no such file: ${e.path}`);
       return 2;
     }
     throw error;

@@ -1,13 +1,14 @@
 // The Kafka ingest worker: at-least-once consumption, idempotent store writes, so results are
 // exactly-once. A batch's offsets are committed only after the store has its rows (good and
-// rejected); rejected messages also go to the dead-letter topic. Nothing blocks a partition.
+// rejected); rejected messages also go to the dead-letter topic. Nothing blocks a partition:
+// events the store refuses are isolated and set aside (split-store.ts), a store that is briefly
+// down is waited for while this consumer still owns the partition, committing nothing.
 import type { BatchControl, BusBatch, BusConsumer, BusMessage, BusProducer, EventBus } from '../kafka/bus.js';
 import { KAFKA_DEFAULTS } from '../kafka/defaults.js';
 import type { IngestMetrics } from './ingest-metrics.js';
-import { type EncodedBatch, inlineNormaliser, type PipelineDeps, type RawMessage, sealedPayload, storeBatch } from './pipeline.js';
-import { isRetriableStoreError, retryWhileRetriable } from './retry.js';
-import { redactEvent, unparsableSummary } from '../transform/redact.js';
-import { receivedFromMessage } from './event-text.js';
+import type { PipelineDeps, RawMessage } from './pipeline.js';
+import { retryWhileRetriable } from './retry.js';
+import { storeSplitting } from './split-store.js';
 import type { Reason } from '../transform/event-row.js';
 import { REFUSED_HEADER } from './kafka-publisher.js';
 
@@ -30,9 +31,17 @@ function refusedBy(message: BusMessage): { refused?: Reason[] } {
   }
 }
 
-/** The insert deduplication token of a batch: a retry of the same offsets is a no-op at the store. */
+/**
+ * The insert deduplication token of the messages `first..last` (indexes) of a batch: named by
+ * their offsets, so a retry or redelivery of the same offsets is a no-op at the store.
+ */
+export function rangeToken(batch: Pick<BusBatch, 'topic' | 'partition' | 'messages'>, first: number, last: number): string {
+  return `${batch.topic}:${batch.partition}:${batch.messages[first]!.offset}-${batch.messages[last]!.offset}`;
+}
+
+/** The token of a whole batch. */
 export function batchToken(batch: Pick<BusBatch, 'topic' | 'partition' | 'messages'>): string {
-  return `${batch.topic}:${batch.partition}:${batch.messages[0]!.offset}-${batch.messages[batch.messages.length - 1]!.offset}`;
+  return rangeToken(batch, 0, batch.messages.length - 1);
 }
 
 export class KafkaWorker {
@@ -62,8 +71,17 @@ export class KafkaWorker {
     const started = Date.now();
     const messages: RawMessage[] = batch.messages.map((m: BusMessage) => ({ value: m.value, source: `${batch.topic}:${batch.partition}:${m.offset}`, ...refusedBy(m) }));
     await control.heartbeat();
+    // One receipt time for the batch, through every retry and split: the same messages
+    // normalise to the same rows, which is what makes the per-range tokens safe.
+    const receivedAt = Date.now();
     const written = await retryWhileRetriable(
-      () => this.ingestOrSetAside(messages, batch),
+      () =>
+        storeSplitting(messages, this.deps, {
+          receivedAt,
+          tokenOf: (first, last) => rangeToken(batch, first, last),
+          keepAlive: () => control.heartbeat(),
+          ...(this.options.log ? { log: this.options.log } : {}),
+        }),
       {
         shouldGiveUp: () => !control.isRunning() || control.isStale(),
         keepAlive: () => control.heartbeat(),
@@ -95,44 +113,6 @@ export class KafkaWorker {
     const last = batch.messages[batch.messages.length - 1]!.offset;
     await control.commit((BigInt(last) + 1n).toString());
     this.metrics.recordBatch(outcome.accepted, outcome.rejected.map((r) => r.reasons.map((x) => x.code)), (Date.now() - started) / 1000);
-  }
-
-  /**
-   * Stores the batch; if the store refuses it for good (an error no retry can fix, say a value
-   * the engine cannot parse), every message of the batch is stored as a rejected event with the
-   * reason and goes to the dead-letter topic, so the partition moves on and nothing is lost.
-   */
-  private async ingestOrSetAside(messages: RawMessage[], batch: BusBatch): Promise<EncodedBatch> {
-    try {
-      const normaliser = this.deps.normaliser ?? inlineNormaliser(this.deps);
-      const encoded = await normaliser.fromMessages(messages, Date.now());
-      await storeBatch(encoded, this.deps, batchToken(batch));
-      return encoded;
-    } catch (error) {
-      if (isRetriableStoreError(error)) throw error;
-      const code = String((error as { code?: unknown }).code ?? (error as Error).name);
-      this.options.log?.(`store refused batch ${batchToken(batch)} (${code}); setting its ${messages.length} messages aside as rejections`);
-      const receivedAt = Date.now();
-      const setAside: EncodedBatch = {
-        chunks: [],
-        accepted: 0,
-        touched: [],
-        identities: new Uint8Array(0),
-        rejected: messages.map(receivedFromMessage).map((e, index) => ({
-          index,
-          received_at: receivedAt,
-          source: e.source,
-          institution_code: '',
-          event_id: '',
-          type: '',
-          reasons: [{ path: '(batch)', code: 'store_refused', message: `the store refused the batch (${code}); re-submit once fixed` }],
-          raw_masked: e.kind === 'parsed' ? redactEvent(e.value) : unparsableSummary(e.text),
-          ...sealedPayload(e, this.deps.keyring),
-        })),
-      };
-      await storeBatch(setAside, this.deps, `${batchToken(batch)}:aside`);
-      return setAside;
-    }
   }
 
   /** Graceful stop: the batch in hand finishes or is abandoned uncommitted, then connections close. */

@@ -81,6 +81,22 @@ function field(value: unknown, key: string): string {
   return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
 }
 
+/** A received event set aside with its reasons: identified as far as it can be, masked. */
+export function rejectionOf(event: ReceivedEvent, index: number, receivedAt: number, reasons: Reason[], keyring?: Keyring): RejectedEvent & { index: number } {
+  const value = event.kind === 'parsed' ? event.value : undefined;
+  return {
+    index,
+    received_at: receivedAt,
+    source: event.source,
+    institution_code: field(value, 'institution_code'),
+    event_id: field(value, 'event_id'),
+    type: field(value, 'type'),
+    reasons,
+    raw_masked: event.kind === 'parsed' ? redactEvent(event.value) : unparsableSummary(event.text),
+    ...sealedPayload(event, keyring),
+  };
+}
+
 /** Pure part: validation and normalisation of a batch, no I/O. */
 export function normaliseBatch(events: readonly ReceivedEvent[], deps: Pick<PipelineDeps, 'reference' | 'pseudonymKey' | 'keyring'>, receivedAt: number): BatchOutcome {
   const outcome: BatchOutcome = { rows: [], rejected: [], identities: [] };
@@ -100,18 +116,7 @@ export function normaliseBatch(events: readonly ReceivedEvent[], deps: Pick<Pipe
       }
       reasons = result.reasons;
     }
-    const value = event.kind === 'parsed' ? event.value : undefined;
-    outcome.rejected.push({
-      index,
-      received_at: receivedAt,
-      source: event.source,
-      institution_code: field(value, 'institution_code'),
-      event_id: field(value, 'event_id'),
-      type: field(value, 'type'),
-      reasons,
-      raw_masked: event.kind === 'parsed' ? redactEvent(event.value) : unparsableSummary(event.text),
-      ...sealedPayload(event, deps.keyring),
-    });
+    outcome.rejected.push(rejectionOf(event, index, receivedAt, reasons, deps.keyring));
   });
   if (deps.keyring) {
     for (const [person_key, identity] of identities) outcome.identities.push({ person_key, ...seal(deps.keyring, JSON.stringify(identity)) });

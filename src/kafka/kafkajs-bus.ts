@@ -4,6 +4,7 @@
 import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
 import type { BusAdmin, BusConsumer, BusProducer, EventBus, OutgoingMessage, PartitionLag } from './bus.js';
 import { KAFKA_DEFAULTS } from './defaults.js';
+import { kafkajsLogCreator } from './kafkajs-log.js';
 
 export interface KafkaConnection {
   brokers: readonly string[];
@@ -118,8 +119,11 @@ export function kafkajsBus(connection: KafkaConnection): EventBus {
   const kafka = new Kafka({
     clientId: connection.clientId ?? 'hap',
     brokers: [...connection.brokers],
-    // Errors only: a consumer stuck on a batch must be visible in the logs.
+    // Errors only: a consumer stuck on a batch must be visible in the logs. The answers kafkajs
+    // retries by itself while a group forms are not errors for us (kafkajs-log.ts). kafkajs
+    // filters by this level before our creator sees an entry, so it stays at ERROR.
     logLevel: logLevel.ERROR,
+    logCreator: kafkajsLogCreator(logLevel.ERROR),
     retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
     ...(connection.ssl ? { ssl: true } : {}),
     ...(connection.sasl ? { sasl: connection.sasl as never } : {}),

@@ -92,7 +92,8 @@ export async function openStore(config: Config): Promise<Store> {
   const raw = embedded?.chdb;
   const insertBytes: InsertBytes = raw
     ? async ({ table, columns, format, body, settings }) => {
-        await raw.rawInsert({ table: `${ch.database}.${table}`, columns, format, values: body, ...(settings ? { settings } : {}) });
+        // The client's settings do not reach chDB's raw insert: the memory limit goes with each insert.
+        await raw.rawInsert({ table: `${ch.database}.${table}`, columns, format, values: body, settings: { max_memory_usage: ch.maxMemoryBytes, ...settings } });
       }
     : clientInsertBytes(client);
   return { client, insertBytes, mode: ch.mode, database: ch.database, ...(ch.mode === 'server' && ch.cluster ? { cluster: ch.cluster } : {}), close: () => client.close() };

@@ -169,6 +169,21 @@ export const MIGRATIONS: readonly Migration[] = [
         ADD COLUMN IF NOT EXISTS payload_sealed String`,
     ],
   },
+  {
+    version: 6,
+    name: 'load markers',
+    statements: [
+      // A bulk load (the synthetic district of `npm start`) records that it started and, after
+      // its last table, that it completed: a store with a start and no completion is half-filled.
+      `CREATE TABLE IF NOT EXISTS load_markers (
+        name LowCardinality(String),
+        state LowCardinality(String),
+        detail String,
+        at DateTime64(3, 'UTC')
+      ) ENGINE = ReplacingMergeTree(at)
+      ORDER BY name`,
+    ],
+  },
 ];
 
 /** How each table is spread over the shards of a cluster: a person's events meet on one shard. */
@@ -180,6 +195,7 @@ const SHARD_KEYS: Record<string, string> = {
   api_tokens: 'cityHash64(id)',
   audit_log: 'cityHash64(id)',
   identities: 'cityHash64(person_key)',
+  load_markers: 'cityHash64(name)',
 };
 
 const ALTER_TABLE = /^ALTER TABLE (\w+)\s([\s\S]*)$/;

@@ -20,6 +20,8 @@ export interface SyntheticDistrict {
   population: PopulationRow[];
   /** how many synthetic residents (including children born during the period) */
   residents: number;
+  /** how many events `events()` yields (progress can then show a total and an ETA) */
+  eventCount(): number;
 }
 
 const EVENT_STREAM = 0xe7e47;
@@ -50,6 +52,10 @@ export function generateDistrict(options: GenerateOptions): SyntheticDistrict {
   return {
     residents,
     population: tally.rows(),
+    eventCount() {
+      schedule ??= buildSchedule(layout, residentOf);
+      return schedule.count;
+    },
     events() {
       // The schedule is built on first use and kept: it is small, and iterating again is then cheap.
       schedule ??= buildSchedule(layout, residentOf);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { receivedFromMessage } from '../../src/ingest/event-text.js';
-import { batchToken } from '../../src/ingest/kafka-worker.js';
+import { batchToken, rangeToken } from '../../src/ingest/kafka-worker.js';
 
 describe('kafka worker helpers', () => {
   it('turns a message into a received event, keeping what is not JSON', () => {
@@ -12,5 +12,6 @@ describe('kafka worker helpers', () => {
   it('derives the insert deduplication token from topic, partition and offset range', () => {
     const messages = ['10', '11', '12'].map((offset) => ({ key: null, value: null, offset }));
     expect(batchToken({ topic: 'hap.archive-events.v1', partition: 2, messages })).toBe('hap.archive-events.v1:2:10-12');
+    expect(rangeToken({ topic: 't', partition: 0, messages }, 1, 1)).toBe('t:0:11-11');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, isRetriableStoreError, retryWhileRetriable } from '../../src/ingest/retry.js';
+import { backoffDelay, classifyStoreError, isRetriableStoreError, retryWhileRetriable } from '../../src/ingest/retry.js';
 
 describe('store retries', () => {
   it('classifies by code, never by message', () => {
@@ -8,6 +8,18 @@ describe('store retries', () => {
     expect(isRetriableStoreError(new Error('x', { cause: Object.assign(new Error('y'), { code: 'ECONNRESET' }) }))).toBe(true);
     expect(isRetriableStoreError(Object.assign(new Error('connection refused'), { clickhouseCode: 62 }))).toBe(false);
     expect(isRetriableStoreError(new TypeError('undefined is not a function'))).toBe(false);
+  });
+
+  it('tells a store briefly unable, an insert too large for memory, refused content and a bug apart', () => {
+    // chDB's insert error: code CHDB_INSERT, the engine's code as clickhouseCode (also on the cause)
+    const chdb = (code: number) => Object.assign(new Error('x'), { code: 'CHDB_INSERT', clickhouseCode: code });
+    expect(classifyStoreError(chdb(252))).toBe('retriable'); // TOO_MANY_PARTS
+    expect(classifyStoreError(chdb(241))).toBe('too_large'); // MEMORY_LIMIT_EXCEEDED: split, not retried as is
+    expect(classifyStoreError(chdb(469))).toBe('refused'); // VIOLATED_CONSTRAINT
+    // the HTTP client's error: the code as a numeric string
+    expect(classifyStoreError(Object.assign(new Error('x'), { code: '241' }))).toBe('too_large');
+    expect(classifyStoreError(new Error('x', { cause: Object.assign(new Error('y'), { code: 'ECONNREFUSED' }) }))).toBe('retriable');
+    expect(classifyStoreError(new TypeError('undefined is not a function'))).toBe('bug');
   });
 
   it('backs off exponentially with full jitter, capped', () => {

@@ -55,6 +55,23 @@ describe('bad parameters', () => {
     expect(badGroup.json().error.code).toBe('invalid_body');
   });
 
+  it('takes population figures as text/csv with the columns of hap population import', async () => {
+    const csv = 'year,division_code,group,count\n2026,500104001,resident_total,1200\n2026,500104001001,aged_65_plus,80\n';
+    const res = await app.inject({ method: 'PUT', url: '/v1/population/2026', payload: csv, headers: { 'content-type': 'text/csv' } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ year: 2026, rows: 2 });
+    expect((await get('/v1/population/2026')).json().rows).toEqual([
+      { division_code: '500104001', group: 'resident_total', count: 1200 },
+      { division_code: '500104001001', group: 'aged_65_plus', count: 80 },
+    ]);
+    const otherYear = await app.inject({ method: 'PUT', url: '/v1/population/2026', payload: 'year,division_code,group,count\n2025,500104001,resident_total,1\n', headers: { 'content-type': 'text/csv' } });
+    expect(otherYear.statusCode).toBe(400);
+    expect(otherYear.json().error.message).toContain('year 2025');
+    const badLine = await app.inject({ method: 'PUT', url: '/v1/population/2026', payload: 'year,division_code,group,count\n2026,500104001,resident_total,many\n', headers: { 'content-type': 'text/csv' } });
+    expect(badLine.statusCode).toBe(400);
+    expect(badLine.json().error.message).toMatch(/^line 2: /);
+  });
+
   it('answers 400 naming the line for a CSV body that cannot be read', async () => {
     const res = await app.inject({ method: 'POST', url: '/v1/events', payload: 'event_id,type\n"unclosed,x\n', headers: { 'content-type': 'text/csv' } });
     expect(res.statusCode).toBe(400);

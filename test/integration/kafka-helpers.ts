@@ -6,7 +6,10 @@ import { queryRows } from '../../src/store/clickhouse.js';
 import type { ClickHouseClient } from '@clickhouse/client';
 
 export function testBrokers(): string {
-  return inject('kafkaBrokers');
+  const brokers = inject('kafkaBrokers');
+  // test/global-setup.ts starts the broker only for files named kafka-*.test.ts.
+  if (!brokers) throw new Error('no test Kafka broker in this run: a test file that needs it must be named kafka-*.test.ts');
+  return brokers;
 }
 
 export function testBus(): EventBus {

@@ -101,6 +101,8 @@ describe('Kafka ingest', () => {
     const topic = uniqueTopic('group');
     await ensureTopics(bus, topic, `${topic}.dlq`, 4);
     const events = bulkEvents(800, 'grp');
+    // A merge would collapse copies of a key before they are counted: no merges while this runs.
+    await runtime.store.client.command({ query: 'SYSTEM STOP MERGES events' });
     const first = await startWorker(topic, `${topic}.group`);
     let second: KafkaWorker | undefined;
     try {
@@ -109,14 +111,17 @@ describe('Kafka ingest', () => {
       second = await startWorker(topic, `${topic}.group`);
       await publishEvents(parsed(events.slice(2400), 'g'), producer, topic, runtime.pipeline);
       await waitFor(async () => (await countOf(runtime.store.client, 'SELECT count() AS n FROM events FINAL')) === events.length, 90_000, 'every event');
-      // Each key once, and no extra physical copies beyond what FINAL collapses.
-      expect(await countOf(runtime.store.client, 'SELECT uniqExact(institution_code, event_id) AS n FROM events')).toBe(events.length);
+      // No extra physical copies beyond what FINAL collapses: physical rows (no FINAL, merges
+      // stopped) against the events produced. uniqExact of the keys could not tell, since a
+      // batch stored twice has the same keys.
+      expect(await countOf(runtime.store.client, 'SELECT count() AS n FROM events')).toBe(events.length);
       const admin = await bus.admin();
       await waitFor(async () => (await admin.lag(topic, `${topic}.group`)).every((p) => p.lag === 0), 30_000, 'the group to commit everything');
       await admin.close();
     } finally {
       await second?.stop();
       await first.stop();
+      await runtime.store.client.command({ query: 'SYSTEM START MERGES events' });
     }
   });
 });

@@ -3,18 +3,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principal } from '../access.js';
 import { divisionVisible } from '../scope.js';
-import { POPULATION_GROUPS } from '../../metrics/indicator-schema.js';
 import type { ReferenceData } from '../../reference/reference-data.js';
 import type { Runtime } from '../../runtime.js';
 import { type PopulationRow, readPopulation, replacePopulation } from '../../store/population-store.js';
 import { ApiError } from '../errors.js';
+import { parsePopulationCsv, populationRowSchema } from '../population-rows.js';
 import { errorResponse, yearParam } from '../schemas.js';
 
-export const populationRowSchema = z.object({
-  division_code: z.string().regex(/^\d{9}(\d{3})?$/, 'a 9-digit street/town or 12-digit community/village code'),
-  group: z.enum(POPULATION_GROUPS),
-  count: z.number().int().min(0),
-});
+export { populationRowSchema };
 
 /** Rows must name divisions of the configured county, once each per group. */
 export function checkPopulationRows(reference: ReferenceData, rows: readonly PopulationRow[]): string[] {
@@ -29,7 +25,17 @@ export function checkPopulationRows(reference: ReferenceData, rows: readonly Pop
   return problems;
 }
 
+/** The rows of a text/csv body (the columns of `hap population import`); every row must be of `year`. */
+function rowsFromCsv(text: string, year: number): PopulationRow[] {
+  const { byYear, problems } = parsePopulationCsv(text);
+  for (const other of byYear.keys()) if (other !== year) problems.push(`year ${other} in a body for ${year}: send one year per request`);
+  if (problems.length > 0) throw new ApiError('invalid_body', problems.join('; '), { problems });
+  return byYear.get(year) ?? [];
+}
+
 export const populationRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (app, { runtime }) => {
+  // CSV bodies are read as text in this plugin only.
+  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   const rowsSchema = z.array(populationRowSchema);
   app.put(
     '/v1/population/:year',
@@ -37,14 +43,15 @@ export const populationRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = asy
       config: { access: 'population:write' },
       schema: {
         tags: ['reference'],
-        summary: 'Replace the population denominators of a year',
+        summary: 'Replace the population denominators of a year (JSON rows, or text/csv with columns year,division_code,group,count)',
         params: z.object({ year: yearParam }),
-        body: z.union([z.object({ rows: rowsSchema }), rowsSchema]),
+        body: z.union([z.object({ rows: rowsSchema }), rowsSchema, z.string().describe('text/csv: year,division_code,group,count')]),
         response: { 200: z.object({ year: z.number().int(), rows: z.number().int() }), 400: errorResponse },
       },
     },
     async (request) => {
-      const rows = Array.isArray(request.body) ? request.body : request.body.rows;
+      const body = request.body;
+      const rows = typeof body === 'string' ? rowsFromCsv(body, request.params.year) : Array.isArray(body) ? body : body.rows;
       const problems = checkPopulationRows(runtime.reference, rows);
       if (problems.length > 0) throw new ApiError('invalid_body', problems.join('; '), { problems });
       await replacePopulation(runtime.store, request.params.year, rows);

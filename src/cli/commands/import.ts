@@ -2,13 +2,18 @@ import { loadConfig } from '../../config/config.js';
 import { readEventFile } from '../../ingest/file-source.js';
 import { ingestBatches } from '../../ingest/ingest-stream.js';
 import { openRuntime } from '../../runtime.js';
+import { type CommandHelp, existingFile, parseCommandArgs } from '../cli-args.js';
 import { Progress } from '../progress.js';
 
-export async function importCommand(files: string[]): Promise<number> {
-  if (files.length === 0) {
-    console.error('hap import: name one or more files (NDJSON, .json array or .csv)');
-    return 2;
-  }
+const help: CommandHelp = {
+  usage: 'hap import FILE…',
+  summary: 'Ingests event files through the one pipeline (validation, pseudonyms, rejections with file and line).\nFILE: NDJSON (one event a line), a .json array, or .csv with flattened columns (person.id_number, …).',
+  positionals: { min: 1, name: 'one or more event files (NDJSON, .json array or .csv)' },
+};
+
+async function run(args: string[]): Promise<number> {
+  const files = parseCommandArgs('import', help, args).positionals;
+  for (const file of files) existingFile('import', file);
   const runtime = await openRuntime(loadConfig(process.env));
   try {
     for (const file of files) {
@@ -24,3 +29,5 @@ export async function importCommand(files: string[]): Promise<number> {
     await runtime.close();
   }
 }
+
+export const importCommand = { help, run };

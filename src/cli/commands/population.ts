@@ -1,36 +1,32 @@
+// `hap population import FILE.csv`: denominators per year. The totals per street/town are shown
+// before and after; a year whose figures would change by more than 20 % somewhere is refused
+// unless `--replace` says the change is meant (a wrong file silently moves every rate).
 import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
-import { z } from 'zod';
-import { checkPopulationRows, populationRowSchema } from '../../api/routes/population.js';
+import { parsePopulationCsv } from '../../api/population-rows.js';
+import { checkPopulationRows } from '../../api/routes/population.js';
 import { loadConfig } from '../../config/config.js';
 import { openRuntime } from '../../runtime.js';
-import { replacePopulation, type PopulationRow } from '../../store/population-store.js';
+import { type PopulationRow, readPopulation, replacePopulation } from '../../store/population-store.js';
+import { type CommandHelp, existingFile, parseCommandArgs, UsageError } from '../cli-args.js';
+import { comparePopulation, comparisonLines, largeChanges } from '../population-compare.js';
 
-const csvRow = populationRowSchema.extend({ year: z.coerce.number().int().min(2000).max(2100), count: z.coerce.number().int().min(0) });
+// Kept here too: the import's own parser, the one the API's text/csv body uses.
+export { parsePopulationCsv };
 
-/** Parses a population CSV (year,division_code,group,count) into rows per year; problems name their line. */
-export function parsePopulationCsv(text: string): { byYear: Map<number, PopulationRow[]>; problems: string[] } {
-  const records = parse(text.replace(/^\uFEFF/, ''), { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
-  const byYear = new Map<number, PopulationRow[]>();
-  const problems: string[] = [];
-  records.forEach((record, i) => {
-    const parsed = csvRow.safeParse(record);
-    if (!parsed.success) {
-      problems.push(`line ${i + 2}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
-      return;
-    }
-    const { year, ...row } = parsed.data;
-    byYear.set(year, [...(byYear.get(year) ?? []), row]);
-  });
-  return { byYear, problems };
-}
+const help: CommandHelp = {
+  usage: 'hap population import FILE.csv [--replace]',
+  summary:
+    'Loads population denominators: CSV columns year,division_code,group,count, at community (12 digits) or street/town (9 digits) level.\n' +
+    'Each year in the file replaces that year. Totals per street/town are printed before and after.',
+  options: { replace: { type: 'boolean', description: 'load even when a street/town figure changes by more than 20 % against what is stored' } },
+  positionals: { min: 2, max: 2, name: 'the subcommand and the file: import FILE.csv' },
+};
 
-export async function populationCommand(args: string[]): Promise<number> {
-  const [sub, file] = args;
-  if (sub !== 'import' || !file) {
-    console.error('usage: hap population import FILE.csv   (columns year,division_code,group,count)');
-    return 2;
-  }
+async function run(args: string[]): Promise<number> {
+  const parsed = parseCommandArgs('population', help, args);
+  const [sub, file] = parsed.positionals as [string, string];
+  if (sub !== 'import') throw new UsageError(`population: unknown subcommand ${sub} (only import)`);
+  existingFile('population import', file);
   const { byYear, problems } = parsePopulationCsv(readFileSync(file, 'utf8'));
   const runtime = await openRuntime(loadConfig(process.env));
   try {
@@ -39,12 +35,27 @@ export async function populationCommand(args: string[]): Promise<number> {
       console.error(`hap population import: nothing loaded, ${problems.length} problem(s):\n  ${problems.slice(0, 50).join('\n  ')}`);
       return 1;
     }
-    for (const [year, rows] of byYear) {
+    const nameOf = (code: string) => runtime.reference.divisions.get(code)?.name ?? '';
+    let refused = false;
+    const plans: [number, PopulationRow[]][] = [];
+    for (const [year, rows] of [...byYear].sort(([a], [b]) => a - b)) {
+      const changes = comparePopulation(await readPopulation(runtime.store.client, year), rows);
+      console.log(`population ${year}:\n  ${comparisonLines(changes, nameOf).join('\n  ')}`);
+      if (largeChanges(changes).length > 0 && !parsed.values.replace) refused = true;
+      plans.push([year, rows]);
+    }
+    if (refused) {
+      console.error('hap population import: nothing loaded: figures change by more than 20 % (marked above). If that is meant, run again with --replace');
+      return 1;
+    }
+    for (const [year, rows] of plans) {
       await replacePopulation(runtime.store, year, rows);
-      console.log(`population ${year}: ${rows.length} rows`);
+      console.log(`population ${year}: ${rows.length} rows loaded`);
     }
     return 0;
   } finally {
     await runtime.close();
   }
 }
+
+export const populationCommand = { help, run };

@@ -5,17 +5,24 @@ import { busFor } from '../../ingest/kafka-mode.js';
 import { publishEvents } from '../../ingest/kafka-publisher.js';
 import { ensureTopics } from '../../kafka/topics.js';
 import { openRuntime } from '../../runtime.js';
+import { type CommandHelp, existingFile, parseCommandArgs, UsageError } from '../cli-args.js';
 import { Progress } from '../progress.js';
 
-export async function produceCommand(files: string[]): Promise<number> {
+const help: CommandHelp = {
+  usage: 'HAP_KAFKA_BROKERS=host:port hap produce FILE…',
+  summary: 'Publishes event files to the Kafka topic, keyed by the keyed hash of the person (one person, one partition).',
+  positionals: { min: 1, name: 'one or more event files (NDJSON, .json array or .csv)' },
+};
+
+async function run(args: string[]): Promise<number> {
+  const files = parseCommandArgs('produce', help, args).positionals;
+  for (const file of files) existingFile('produce', file);
   const config = loadConfig(process.env);
-  if (!config.kafka || files.length === 0) {
-    console.error('usage: HAP_KAFKA_BROKERS=host:port hap produce FILE…');
-    return 2;
-  }
+  if (!config.kafka) throw new UsageError('produce: set HAP_KAFKA_BROKERS (e.g. the address `npm run kafka:start` prints)');
   const runtime = await openRuntime(config);
   const bus = busFor(runtime);
-  await ensureTopics(bus, config.kafka.topic, config.kafka.dlqTopic, config.kafka.partitions);
+  const kafka = config.kafka;
+  await ensureTopics(bus, kafka.topic, kafka.dlqTopic, kafka.partitions);
   const producer = await bus.producer();
   try {
     for (const file of files) {
@@ -23,7 +30,7 @@ export async function produceCommand(files: string[]): Promise<number> {
       let published = 0;
       let rejected = 0;
       for await (const batch of readEventFile(file, 10_000)) {
-        const outcome = await publishEvents(batch, producer, config.kafka.topic, runtime.pipeline);
+        const outcome = await publishEvents(batch, producer, kafka.topic, runtime.pipeline);
         published += outcome.published;
         rejected += outcome.rejected.length;
         progress.update(published);
@@ -36,3 +43,5 @@ export async function produceCommand(files: string[]): Promise<number> {
     await runtime.close();
   }
 }
+
+export const produceCommand = { help, run };

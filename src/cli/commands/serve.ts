@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
 import { buildApp } from '../../api/app.js';
 import { loadConfig } from '../../config/config.js';
 import { type KafkaMode, startKafkaMode } from '../../ingest/kafka-mode.js';
 import { type Scheduler, startScheduledJobs } from '../../jobs/scheduler.js';
 import { openRuntime, type Runtime } from '../../runtime.js';
+import { type CommandHelp, parseCommandArgs, stringValue } from '../cli-args.js';
 
 /** Resolves on SIGINT/SIGTERM, or rejects when the Kafka consumer has crashed for good. */
 function untilStopped(kafka?: KafkaMode): Promise<void> {
@@ -45,12 +45,23 @@ export async function serveRuntime(runtime: Runtime, options: { port?: number; c
   }
 }
 
-export async function serveCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' }, consume: { type: 'boolean' } } });
-  const config = loadConfig(process.env, {
-    ...(values.port ? { HAP_PORT: values.port } : {}),
-    ...(values.host ? { HAP_HOST: values.host } : {}),
-  });
+const help: CommandHelp = {
+  usage: 'hap serve [--port N] [--host ADDRESS] [--consume]',
+  summary: 'Serves the API and the dashboard over what is stored; never generates. In Kafka mode with the embedded store it also consumes.',
+  options: {
+    port: { type: 'string', value: 'N', description: 'API port (0: any free port)', default: 'HAP_PORT, 3000' },
+    host: { type: 'string', value: 'ADDRESS', description: 'API address', default: 'HAP_HOST, 127.0.0.1' },
+    consume: { type: 'boolean', description: 'consume the Kafka topic in this process even with a ClickHouse server' },
+  },
+};
+
+async function run(args: string[]): Promise<number> {
+  const parsed = parseCommandArgs('serve', help, args);
+  const port = stringValue(parsed, 'port');
+  const host = stringValue(parsed, 'host');
+  // A bad port is reported by the configuration's validation, with every other problem.
+  const config = loadConfig(process.env, { ...(port !== undefined ? { HAP_PORT: port } : {}), ...(host !== undefined ? { HAP_HOST: host } : {}) });
+  const values = parsed.values;
   const runtime = await openRuntime(config);
   try {
     await serveRuntime(runtime, values.consume ? { consume: true } : {});
@@ -59,3 +70,5 @@ export async function serveCommand(args: string[]): Promise<number> {
     await runtime.close();
   }
 }
+
+export const serveCommand = { help, run };

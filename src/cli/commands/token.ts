@@ -1,6 +1,7 @@
 // `hap token create --role ROLE [--scope CODE] [--expires DAYS] [--label TEXT]`, `hap token list`,
 // `hap token revoke ID`. The new token is the last line printed, shown once; only its hash is kept.
 import { parseArgs } from 'node:util';
+import type { CommandHelp } from '../cli-args.js';
 import { scopeFor } from '../../auth/principal.js';
 import { isRole, ROLES } from '../../auth/roles.js';
 import { createToken, listTokens, revokeToken } from '../../auth/token-store.js';
@@ -15,7 +16,19 @@ const USAGE = `Usage: hap token create --role ROLE [--scope CODE] [--expires DAY
        hap token revoke ID
 Roles: ${ROLES.join(', ')} (street_supervisor: --scope a street/town code; institution_user, submitter: --scope an institution code)`;
 
-export async function tokenCommand(args: string[]): Promise<number> {
+const help: CommandHelp = {
+  usage: 'hap token create --role ROLE [--scope CODE] [--expires DAYS] [--label TEXT] | hap token list | hap token revoke ID',
+  summary: 'Local API tokens. A new token is printed once, as the last line; only its SHA-256 is kept.',
+  options: {
+    role: { type: 'string', value: 'ROLE', description: ROLES.join(', ') },
+    scope: { type: 'string', value: 'CODE', description: 'a street/town code (street_supervisor) or an institution code (institution_user, submitter)' },
+    expires: { type: 'string', value: 'DAYS', description: 'days until the token expires (default never)' },
+    label: { type: 'string', value: 'TEXT', description: 'who or what the token is for' },
+  },
+  positionals: { min: 1, max: 2, name: 'create|list|revoke [ID]' },
+};
+
+async function run(args: string[]): Promise<number> {
   const [action, ...rest] = args;
   if (!action || action === '--help' || action === '-h') {
     console.log(USAGE);
@@ -78,6 +91,8 @@ export async function tokenCommand(args: string[]): Promise<number> {
   console.error(`hap token: unknown action ${action}\n${USAGE}`);
   return 2;
 }
+
+export const tokenCommand = { help, run };
 
 async function withStore(config: ReturnType<typeof loadConfig>, work: (client: Awaited<ReturnType<typeof openStore>>['client']) => Promise<number>): Promise<number> {
   const store = await openStore(config);

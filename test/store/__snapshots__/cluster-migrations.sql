@@ -103,3 +103,13 @@ ALTER TABLE events ON CLUSTER hap         ADD COLUMN IF NOT EXISTS delivered_on 
 ALTER TABLE events_local ON CLUSTER hap ADD INDEX IF NOT EXISTS person_key_bloom person_key TYPE bloom_filter(0.01) GRANULARITY 1;
 
 ALTER TABLE events_local ON CLUSTER hap MATERIALIZE INDEX person_key_bloom;
+
+CREATE TABLE IF NOT EXISTS load_markers_local ON CLUSTER hap (
+        name LowCardinality(String),
+        state LowCardinality(String),
+        detail String,
+        at DateTime64(3, 'UTC')
+      ) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/load_markers', '{replica}', at)
+      ORDER BY name;
+
+CREATE TABLE IF NOT EXISTS load_markers ON CLUSTER hap AS load_markers_local ENGINE = Distributed('hap', currentDatabase(), 'load_markers_local', cityHash64(name));
