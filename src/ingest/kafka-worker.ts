@@ -103,6 +103,8 @@ export class KafkaWorker {
         chunks: [],
         accepted: 0,
         touched: [],
+        identities: '',
+        receivedAt,
         rejected: messages.map(receivedFromMessage).map((e, index) => ({
           index,
           received_at: receivedAt,
@@ -111,7 +113,7 @@ export class KafkaWorker {
           event_id: '',
           type: '',
           reasons: [{ path: '(batch)', code: 'store_refused', message: `the store refused the batch (${code}); re-submit once fixed` }],
-          raw_masked: e.kind === 'parsed' ? redactEvent(e.value) : unparsableSummary(e.text),
+          raw_masked: e.kind === 'parsed' ? redactEvent(e.value) : e.kind === 'refused' ? e.raw_masked : unparsableSummary(e.text),
         })),
       };
       await storeBatch(setAside, this.deps, `${batchToken(batch)}:aside`);

@@ -3,19 +3,27 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { InsertBytes } from '../store/clickhouse.js';
 import type { ReferenceData } from '../reference/reference-data.js';
-import { eventTsvLine, insertEventText, insertRejections } from '../store/event-writer.js';
+import { type EventConflict, findConflicts, insertConflicts, type RowIdentities } from '../store/event-conflicts.js';
+import { eventTsvLine, insertEventText, insertRejections, tsvText } from '../store/event-writer.js';
 import type { EventRow, Reason, RejectedEvent } from '../transform/event-row.js';
 import { normaliseEvent } from '../transform/normalise-event.js';
-import { redactEvent, unparsableSummary } from '../transform/redact.js';
+import { redactEvent, redactFreeText, unparsableSummary } from '../transform/redact.js';
 import { receivedFromMessage } from './event-text.js';
+import { collapseRejections } from './rejection-copies.js';
+import { envelopeField, screenParsed } from './screen-event.js';
 
 /** An event as received: parsed JSON, or the text that failed to parse. */
 export type ReceivedEvent =
   | { kind: 'parsed'; value: unknown; source: string }
-  | { kind: 'unparsable'; text: string; error: string; source: string };
+  | { kind: 'unparsable'; text: string; error: string; source: string }
+  /** refused for its shape before anything walked it (src/ingest/screen-event.ts): already a rejection */
+  | { kind: 'refused'; source: string; reasons: Reason[]; institution_code: string; event_id: string; type: string; raw_masked: string };
 
 export interface BatchOutcome {
   rows: EventRow[];
+  /** the batch index of each row */
+  indexes: number[];
+  receivedAt: number;
   rejected: (RejectedEvent & { index: number })[];
 }
 
@@ -31,6 +39,9 @@ export interface EncodedBatch {
   /** person keys the rows are about, linked identifiers included (the maintained state refreshes them) */
   touched: string[];
   rejected: (RejectedEvent & { index: number })[];
+  /** per stored row `index institution event_id content_hash source` (TSV lines): one string crosses a thread, not objects */
+  identities: RowIdentities;
+  receivedAt: number;
 }
 
 /** Turns received events or raw messages into encoded batches: in this thread or in a pool. */
@@ -59,15 +70,17 @@ export interface PipelineDeps {
   onStored?: (personKeys: readonly string[]) => void;
 }
 
-function field(value: unknown, key: string): string {
-  const v = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-  return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
-}
-
 /** Pure part: validation and normalisation of a batch, no I/O. */
 export function normaliseBatch(events: readonly ReceivedEvent[], deps: Pick<PipelineDeps, 'reference' | 'pseudonymKey'>, receivedAt: number): BatchOutcome {
-  const outcome: BatchOutcome = { rows: [], rejected: [] };
-  events.forEach((event, index) => {
+  const outcome: BatchOutcome = { rows: [], indexes: [], rejected: [], receivedAt };
+  events.forEach((received, index) => {
+    // Events built by a caller (not parsed from text here) get the same look at their shape.
+    const event = received.kind === 'parsed' ? screenParsed(received.value, received.source) : received;
+    if (event.kind === 'refused') {
+      const { kind: _, ...rejection } = event;
+      outcome.rejected.push({ index, received_at: receivedAt, ...rejection, source: redactFreeText(rejection.source) });
+      return;
+    }
     let reasons: Reason[];
     if (event.kind === 'unparsable') {
       reasons = [{ path: '(event)', code: 'json_invalid', message: event.error }];
@@ -75,6 +88,7 @@ export function normaliseBatch(events: readonly ReceivedEvent[], deps: Pick<Pipe
       const result = normaliseEvent(event.value, { reference: deps.reference, pseudonymKey: deps.pseudonymKey, receivedAt, source: event.source });
       if (result.ok) {
         outcome.rows.push(result.row);
+        outcome.indexes.push(index);
         return;
       }
       reasons = result.reasons;
@@ -83,11 +97,12 @@ export function normaliseBatch(events: readonly ReceivedEvent[], deps: Pick<Pipe
     outcome.rejected.push({
       index,
       received_at: receivedAt,
-      source: event.source,
-      institution_code: field(value, 'institution_code'),
-      event_id: field(value, 'event_id'),
-      type: field(value, 'type'),
-      reasons,
+      source: redactFreeText(event.source),
+      institution_code: envelopeField(value, 'institution_code'),
+      event_id: envelopeField(value, 'event_id'),
+      type: envelopeField(value, 'type'),
+      // Messages may quote what was sent (an unknown institution code): masked like the rest.
+      reasons: reasons.map((r) => ({ path: redactFreeText(r.path), code: r.code, message: redactFreeText(r.message) })),
       raw_masked: event.kind === 'parsed' ? redactEvent(event.value) : unparsableSummary(event.text),
     });
   });
@@ -99,9 +114,17 @@ const encoder = new TextEncoder();
 /** Pure: the store's form of a normalised batch (TSV inserts of `chunkRows` rows, touched people). */
 export function encodeOutcome(outcome: BatchOutcome, chunkRows: number): EncodedBatch {
   const chunks: Uint8Array[] = [];
+  let identities = '';
   for (let i = 0; i < outcome.rows.length; i += chunkRows) {
     let text = '';
-    for (const row of outcome.rows.slice(i, i + chunkRows)) text += `${eventTsvLine(row)}\n`;
+    const end = Math.min(i + chunkRows, outcome.rows.length);
+    for (let k = i; k < end; k++) {
+      const row = outcome.rows[k]!;
+      const line = eventTsvLine(row);
+      text += `${line}\n`;
+      // The content hash is the line's last field; institution, event id and source are already TSV-escaped.
+      identities += `${outcome.indexes[k]}\t${tsvText(row.institution_code)}\t${tsvText(row.event_id)}\t${line.slice(line.lastIndexOf('\t') + 1)}\t${tsvText(row.source)}\n`;
+    }
     chunks.push(encoder.encode(text));
   }
   const touched = new Set<string>();
@@ -109,7 +132,7 @@ export function encodeOutcome(outcome: BatchOutcome, chunkRows: number): Encoded
     touched.add(row.person_key);
     if (row.linked_from) touched.add(row.linked_from);
   }
-  return { chunks, accepted: outcome.rows.length, touched: [...touched], rejected: outcome.rejected };
+  return { chunks, accepted: outcome.rows.length, touched: [...touched], rejected: outcome.rejected, identities, receivedAt: outcome.receivedAt };
 }
 
 /** Normalises in this thread: the fallback, and what a pool's threads run. */
@@ -130,17 +153,33 @@ export function normalise(events: readonly ReceivedEvent[], deps: PipelineDeps, 
  * rejected), so a caller may then acknowledge the source. `dedupToken` makes a retry of the
  * same batch idempotent at the store.
  */
-export async function ingestBatch(events: readonly ReceivedEvent[], deps: PipelineDeps, options: { receivedAt?: number; dedupToken?: string } = {}): Promise<EncodedBatch> {
-  const batch = await normalise(events, deps, options.receivedAt ?? Date.now());
-  await storeBatch(batch, deps, options.dedupToken);
-  return batch;
+export async function ingestBatch(
+  events: readonly ReceivedEvent[],
+  deps: PipelineDeps,
+  options: { receivedAt?: number; dedupToken?: string } = {},
+): Promise<EncodedBatch & { conflicts: EventConflict[] }> {
+  const receivedAt = options.receivedAt ?? Date.now();
+  const batch = await normalise(events, deps, receivedAt);
+  const conflicts = await storeBatch(batch, deps, options.dedupToken);
+  return { ...batch, conflicts };
 }
 
-/** Stores an encoded batch: events in store-sized inserts, then the rejections. */
-export async function storeBatch(batch: EncodedBatch, deps: Pick<PipelineDeps, 'client' | 'insertBytes' | 'onStored'>, dedupToken?: string): Promise<void> {
+/**
+ * Stores an encoded batch: events in store-sized inserts, then the rejections (identical ones
+ * once, counted), then the event ids that arrived again with another content. Answers those.
+ */
+export async function storeBatch(
+  batch: EncodedBatch,
+  deps: Pick<PipelineDeps, 'client' | 'insertBytes' | 'onStored'>,
+  dedupToken?: string,
+): Promise<EventConflict[]> {
+  // Looked up before this batch is in the store: its own rows are not the kept copies.
+  const conflicts = await findConflicts(deps.client, batch.identities);
   for (const [i, chunk] of batch.chunks.entries()) {
     await insertEventText(deps.insertBytes, chunk, dedupToken ? `${dedupToken}:${i}` : undefined);
   }
-  await insertRejections(deps.client, batch.rejected.map(({ index: _, ...r }) => r), dedupToken);
+  await insertRejections(deps.client, collapseRejections(batch.rejected), dedupToken);
+  await insertConflicts(deps.client, conflicts, batch.receivedAt, dedupToken);
   deps.onStored?.(batch.touched);
+  return conflicts;
 }

@@ -69,4 +69,6 @@ export interface RejectedEvent {
   reasons: Reason[];
   /** the event as received, with personal fields masked */
   raw_masked: string;
+  /** identical rejected copies of one batch are stored once, with their number (1 when absent) */
+  copies?: number;
 }
