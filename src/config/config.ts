@@ -42,6 +42,14 @@ const envSchema = z.object({
   HAP_STATE: z.enum(['on', 'off']).default('on'),
   HAP_STATE_MAX_LAG_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   HAP_STATE_BULK_PEOPLE: z.coerce.number().int().min(1).default(5_000),
+  // Hostile input (issue 11): bounds on what one request may cost.
+  HAP_MAX_EVENTS_PER_REQUEST: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  HAP_MAX_LISTED_REJECTIONS: z.coerce.number().int().min(0).max(100_000).default(1_000),
+  HAP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+  HAP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
+  HAP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  HAP_HEAVY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  HAP_HEAVY_QUEUE: z.coerce.number().int().min(0).max(1_000).default(8),
   HAP_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -83,6 +91,21 @@ export interface Config {
   /** the maintained state of every person (src/metrics/state): on, or off (every read scans the log) */
   readonly state: { readonly enabled: boolean; readonly maxLagMs: number; readonly bulkPeople: number };
   readonly logLevel: string;
+  /** what one HTTP request may cost (src/api/app.ts, src/api/heavy-limit.ts) */
+  readonly limits: {
+    /** events in one POST /v1/events (more: 413) */
+    readonly maxEventsPerRequest: number;
+    /** rejected events listed one by one in an answer; the rest are counted by reason */
+    readonly maxListedRejections: number;
+    /** to receive a whole request, body included (a slow body gets 408) */
+    readonly requestTimeoutMs: number;
+    /** an idle socket is closed after this */
+    readonly connectionTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+    /** heavy reads (worklists, reports, exports, samples) running at once, and waiting */
+    readonly heavyConcurrency: number;
+    readonly heavyQueue: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -140,6 +163,15 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     ingestThreads: e.HAP_INGEST_THREADS ?? Math.max(1, Math.min(4, availableParallelism())),
     state: { enabled: e.HAP_STATE === 'on', maxLagMs: e.HAP_STATE_MAX_LAG_MS, bulkPeople: e.HAP_STATE_BULK_PEOPLE },
     logLevel: e.HAP_LOG_LEVEL,
+    limits: {
+      maxEventsPerRequest: e.HAP_MAX_EVENTS_PER_REQUEST,
+      maxListedRejections: e.HAP_MAX_LISTED_REJECTIONS,
+      requestTimeoutMs: e.HAP_REQUEST_TIMEOUT_MS,
+      connectionTimeoutMs: e.HAP_CONNECTION_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HAP_KEEP_ALIVE_TIMEOUT_MS,
+      heavyConcurrency: e.HAP_HEAVY_CONCURRENCY,
+      heavyQueue: e.HAP_HEAVY_QUEUE,
+    },
   };
   if (e.HAP_CLICKHOUSE_CLUSTER && config.clickhouse.mode !== 'server') {
     throw new ConfigError(['HAP_CLICKHOUSE_CLUSTER: needs HAP_CLICKHOUSE_URL (the embedded engine is one process)']);
