@@ -8,7 +8,10 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import { ingestBatch } from '../ingest/pipeline.js';
 import { classifyStoreError } from '../ingest/retry.js';
 import type { Runtime } from '../runtime.js';
+import { decodeRequestBody } from './content-encoding.js';
 import { ApiError, ERROR_CODES, type ErrorCode, errorBody } from './errors.js';
+import { heavyLimit } from './heavy-limit.js';
+import { redactedUrl, requestLogView } from './log-redaction.js';
 import { type AcceptEvents, eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { type IngestStatusOptions, ingestStatusRoutes } from './routes/ingest-status.js';
@@ -36,6 +39,8 @@ export interface AppOptions {
   kafkaReady?: () => Promise<boolean>;
   ingest?: IngestStatusOptions;
   logger?: boolean;
+  /** where the request log goes (default stdout); tests read it */
+  logStream?: { write(line: string): void };
 }
 
 /** Embedded mode: events are durable once the store has them. */
@@ -47,6 +52,7 @@ export function storeAcceptEvents(runtime: Runtime, metrics?: IngestMetrics): Ac
     return {
       accepted: outcome.accepted,
       rejected: outcome.rejected.map((r) => ({ index: r.index, event_id: r.event_id, reasons: r.reasons })),
+      conflicts: outcome.conflicts.map((c) => ({ index: c.index, event_id: c.event_id, message: c.message })),
     };
   };
 }
@@ -60,9 +66,22 @@ function parameterOf(error: FastifyError): string {
 }
 
 export async function buildApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
+  const limits = runtime.config.limits;
   const app = Fastify({
-    logger: options.logger ? { level: runtime.config.logLevel } : false,
+    logger:
+      options.logger || options.logStream
+        ? {
+            level: runtime.config.logLevel,
+            ...(options.logStream ? { stream: options.logStream } : {}),
+            // No personal data in logs: query values redacted, no headers, no bodies.
+            serializers: { req: requestLogView },
+          }
+        : false,
     bodyLimit: runtime.config.bodyLimitBytes,
+    // A slow body cannot hold a connection for ever; idle keep-alive sockets are let go.
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.connectionTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
     genReqId: () => `req-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -87,7 +106,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     const code: ErrorCode = isStore ? 'store_unavailable' : 'internal';
     return reply.code(ERROR_CODES[code].status).send(errorBody(code, code === 'internal' ? `internal error (request ${request.id})` : 'the store did not answer', { request_id: request.id }));
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody('not_found', `no route ${request.method} ${request.url}`)));
+  app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody('not_found', `no route ${request.method} ${redactedUrl(request.url)}`)));
+  app.addHook('preParsing', decodeRequestBody);
 
   await app.register(swagger, {
     openapi: {
@@ -113,16 +133,26 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   });
   await app.register(healthRoutes, { runtime, ...(options.kafkaReady ? { kafkaReady: options.kafkaReady } : {}) });
   const ingest = options.ingest ?? { metrics: new IngestMetrics() };
-  await app.register(eventRoutes, { acceptEvents: options.acceptEvents ?? storeAcceptEvents(runtime, ingest.metrics), bodyLimit: runtime.config.bodyLimitBytes });
+  await app.register(eventRoutes, {
+    acceptEvents: options.acceptEvents ?? storeAcceptEvents(runtime, ingest.metrics),
+    bodyLimit: runtime.config.bodyLimitBytes,
+    maxEvents: limits.maxEventsPerRequest,
+    maxListed: limits.maxListedRejections,
+  });
   await app.register(rejectionRoutes, { runtime });
   await app.register(regionRoutes, { runtime });
   await app.register(populationRoutes, { runtime });
   await app.register(indicatorRoutes, { runtime });
   await app.register(ingestStatusRoutes, ingest);
-  await app.register(qualityIssueRoutes, { runtime });
-  await app.register(qualityCompletenessRoutes, { runtime });
-  await app.register(followupRoutes, { runtime });
-  await app.register(reportRoutes, { runtime });
+  // Heavy reads share a few slots (src/api/heavy-limit.ts); light reads above never wait for them.
+  const heavy = heavyLimit({ concurrency: limits.heavyConcurrency, queue: limits.heavyQueue });
+  await app.register(async (heavyReads) => {
+    heavyReads.addHook('onRequest', heavy.hook);
+    await heavyReads.register(qualityIssueRoutes, { runtime });
+    await heavyReads.register(qualityCompletenessRoutes, { runtime });
+    await heavyReads.register(followupRoutes, { runtime });
+    await heavyReads.register(reportRoutes, { runtime });
+  });
   await app.register(trendRoutes, { runtime });
   await app.register(peopleRevealRoutes, { runtime });
   await app.register(rejectionPayloadRoutes, { runtime });

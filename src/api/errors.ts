@@ -6,8 +6,10 @@ export const ERROR_CODES = {
   unauthenticated: { status: 401, summary: 'no valid bearer token: a local API token (hap_…) or an OpenID Connect token' },
   forbidden: { status: 403, summary: 'the token is valid but its role or scope does not cover this; details say which was needed' },
   not_found: { status: 404, summary: 'no such resource (indicator, region, route)' },
-  payload_too_large: { status: 413, summary: 'the body is larger than HAP_BODY_LIMIT_MB' },
-  unsupported_media_type: { status: 415, summary: 'send application/json, application/x-ndjson or text/csv' },
+  payload_too_large: { status: 413, summary: 'the body is larger than HAP_BODY_LIMIT_MB (after decompression)' },
+  too_many_events: { status: 413, summary: 'more events in one request than HAP_MAX_EVENTS_PER_REQUEST; split the batch' },
+  unsupported_media_type: { status: 415, summary: 'send application/json, application/x-ndjson or text/csv, uncompressed or gzip' },
+  server_busy: { status: 503, summary: 'too many heavy reads (worklists, reports, exports) at once; retry after the Retry-After seconds' },
   store_unavailable: { status: 503, summary: 'ClickHouse did not answer; retry later (nothing was acknowledged)' },
   internal: { status: 500, summary: 'a bug: reported with the request id' },
 } as const;

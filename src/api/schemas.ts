@@ -13,7 +13,9 @@ export const dateParam = z
   .refine((d) => normaliseDate(d) === d, 'not a calendar date between 1900 and 2200');
 export const regionParam = z.string().regex(/^\d{6}(\d{3}(\d{3})?)?$/, 'a 6-, 9- or 12-digit division code');
 export const byParam = z.enum(['street', 'community', 'institution']);
-export const pageParam = z.coerce.number().int().min(1).default(1);
+// Bounded so that (page − 1) × page_size stays a UInt32 offset: a page past the rows is empty, never a 500.
+export const MAX_PAGE = 100_000;
+export const pageParam = z.coerce.number().int().min(1).max(MAX_PAGE).default(1);
 export const pageSizeParam = z.coerce.number().int().min(1).max(1000).default(100);
 
 export const reasonSchema = z.object({ path: z.string(), code: z.string(), message: z.string() });

@@ -51,6 +51,14 @@ const envSchema = z.object({
   HAP_OIDC_SCOPE_CLAIM: z.string().min(1).default('hap_scope'),
   // AES-256-GCM keys `id:base64,…` sealing identities and rejected payloads; the first seals.
   HAP_SEALING_KEYS: z.string().min(1).optional(),
+  // Hostile input (issue 11): bounds on what one request may cost.
+  HAP_MAX_EVENTS_PER_REQUEST: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  HAP_MAX_LISTED_REJECTIONS: z.coerce.number().int().min(0).max(100_000).default(1_000),
+  HAP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+  HAP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
+  HAP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  HAP_HEAVY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  HAP_HEAVY_QUEUE: z.coerce.number().int().min(0).max(1_000).default(8),
   HAP_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -97,6 +105,21 @@ export interface Config {
     readonly oidc?: { readonly issuer: string; readonly jwksUrl?: string; readonly audience?: string; readonly roleClaim: string; readonly scopeClaim: string };
   };
   readonly sealingKeys?: string;
+  /** what one HTTP request may cost (src/api/app.ts, src/api/heavy-limit.ts) */
+  readonly limits: {
+    /** events in one POST /v1/events (more: 413) */
+    readonly maxEventsPerRequest: number;
+    /** rejected events listed one by one in an answer; the rest are counted by reason */
+    readonly maxListedRejections: number;
+    /** to receive a whole request, body included (a slow body gets 408) */
+    readonly requestTimeoutMs: number;
+    /** an idle socket is closed after this */
+    readonly connectionTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+    /** heavy reads (worklists, reports, exports, samples) running at once, and waiting */
+    readonly heavyConcurrency: number;
+    readonly heavyQueue: number;
+  };
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -171,6 +194,15 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
         : {}),
     },
     ...(e.HAP_SEALING_KEYS ? { sealingKeys: e.HAP_SEALING_KEYS } : {}),
+    limits: {
+      maxEventsPerRequest: e.HAP_MAX_EVENTS_PER_REQUEST,
+      maxListedRejections: e.HAP_MAX_LISTED_REJECTIONS,
+      requestTimeoutMs: e.HAP_REQUEST_TIMEOUT_MS,
+      connectionTimeoutMs: e.HAP_CONNECTION_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HAP_KEEP_ALIVE_TIMEOUT_MS,
+      heavyConcurrency: e.HAP_HEAVY_CONCURRENCY,
+      heavyQueue: e.HAP_HEAVY_QUEUE,
+    },
   };
   if (!config.auth.enabled && !LOOPBACK.has(config.host)) {
     throw new ConfigError([`HAP_AUTH=off opens every route to anyone who reaches the port: allowed only with HAP_HOST on a loopback address (127.0.0.1, ::1), not ${config.host}`]);

@@ -7,6 +7,8 @@ import type { ReceivedEvent } from './pipeline.js';
 export interface AcceptOutcome {
   accepted: number;
   rejected: { index: number; event_id: string; reasons: { path: string; code: string; message: string }[] }[];
+  /** event ids sent again with another content than the copy kept (known where the store answers) */
+  conflicts: { index: number; event_id: string; message: string }[];
 }
 
 /** Where accepted events go: the store (embedded) or Kafka. */

@@ -1,7 +1,9 @@
 // Turning received text into events: NDJSON (one event a line), a JSON array, or CSV with one
 // column per flattened field (`person.id_number`, `data.residence.division_code`, …).
 import { parse as parseCsv } from 'csv-parse/sync';
+import { isForbiddenKey } from '../transform/event-shape.js';
 import type { RawMessage, ReceivedEvent } from './pipeline.js';
+import { isOversizeText, refusedOversizeText, screenParsed } from './screen-event.js';
 
 export type SourceOf = (position: number) => string;
 
@@ -17,10 +19,12 @@ export function jsonErrorMessage(error: unknown): string {
 export function receivedFromMessage(message: RawMessage): ReceivedEvent {
   const { value, source, refused } = message;
   if (value === null || value.length === 0) return { kind: 'unparsable', text: '', error: 'empty message (tombstone)', source };
+  if (isOversizeText(value)) return refusedOversizeText(value, source);
   // Buffer's own UTF-8 decoding is faster than TextDecoder's (a view, no copy).
   const text = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
   try {
-    return { kind: 'parsed', value: JSON.parse(text), source, ...(refused ? { refused } : {}) };
+    const screened = screenParsed(JSON.parse(text), source, value);
+    return refused && screened.kind === 'parsed' && !screened.refused ? { ...screened, refused } : screened;
   } catch (error) {
     return { kind: 'unparsable', text, error: jsonErrorMessage(error), source };
   }
@@ -34,8 +38,12 @@ export function eventsFromNdjson(text: string, sourceOf: SourceOf, firstLine = 1
     const trimmed = line.trim();
     if (trimmed === '') return;
     const source = sourceOf(firstLine + i);
+    if (isOversizeText(trimmed)) {
+      events.push(refusedOversizeText(trimmed, source));
+      return;
+    }
     try {
-      events.push({ kind: 'parsed', value: JSON.parse(trimmed), source });
+      events.push(screenParsed(JSON.parse(trimmed), source, trimmed));
     } catch (error) {
       events.push({ kind: 'unparsable', text: trimmed, error: jsonErrorMessage(error), source });
     }
@@ -52,7 +60,7 @@ export function eventsFromJsonText(text: string, sourceOf: SourceOf): ReceivedEv
     return [{ kind: 'unparsable', text, error: jsonErrorMessage(error), source: sourceOf(0) }];
   }
   const list = Array.isArray(value) ? value : [value];
-  return list.map((v, i) => ({ kind: 'parsed', value: v, source: sourceOf(i) }));
+  return list.map((v, i) => screenParsed(v, sourceOf(i)));
 }
 
 /** Body of `POST /v1/events` or a file: a JSON array when it starts with `[`, else NDJSON. */
@@ -84,23 +92,27 @@ function csvCell(leaf: string, cell: string): unknown {
   return cell;
 }
 
-/** Rebuilds nested events from flattened columns; an empty cell means the field is absent. */
+/**
+ * Rebuilds nested events from flattened columns; an empty cell means the field is absent. The
+ * objects have no prototype, so a header such as `__proto__.x` names a plain key (which the
+ * screening then refuses) and can never reach Object.prototype.
+ */
 export function eventsFromCsv(text: string, sourceOf: SourceOf): ReceivedEvent[] {
   const records = parseCsv(text.replace(/^\uFEFF/, ''), { columns: true, skip_empty_lines: true, relax_column_count: true }) as Record<string, string>[];
   return records.map((record, i) => {
-    const event: Record<string, unknown> = {};
+    const event: Record<string, unknown> = Object.create(null);
     for (const [column, cell] of Object.entries(record)) {
       if (cell === undefined || cell === '') continue;
       const path = column.trim().split('.');
       let node = event;
       for (const key of path.slice(0, -1)) {
-        if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+        if (typeof node[key] !== 'object' || node[key] === null || !Object.hasOwn(node, key)) node[key] = Object.create(null);
         node = node[key] as Record<string, unknown>;
       }
       const leaf = path[path.length - 1]!;
-      node[leaf] = csvCell(leaf, cell);
+      node[leaf] = isForbiddenKey(leaf) ? cell : csvCell(leaf, cell);
     }
     // Line numbers: the header is line 1.
-    return { kind: 'parsed', value: event, source: sourceOf(i + 2) };
+    return screenParsed(event, sourceOf(i + 2));
   });
 }

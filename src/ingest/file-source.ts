@@ -3,6 +3,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { createInterface } from 'node:readline';
+import { redactFreeText } from '../transform/redact.js';
 import { eventsFromCsv, eventsFromJsonText, eventsFromNdjson } from './event-text.js';
 import type { ReceivedEvent } from './pipeline.js';
 
@@ -16,7 +17,8 @@ export function detectFormat(path: string): FileFormat {
 }
 
 export async function* readEventFile(path: string, batchSize: number): AsyncGenerator<ReceivedEvent[]> {
-  const name = basename(path);
+  // The file name becomes every event's source: a name that carries an ID number is masked.
+  const name = redactFreeText(basename(path));
   const format = detectFormat(path);
   if (format !== 'ndjson') {
     const text = readFileSync(path, 'utf8');

@@ -6,6 +6,8 @@ export interface StreamTotals {
   accepted: number;
   rejected: number;
   rejectedByReason: Record<string, number>;
+  /** event ids that arrived again with another content (the stored copy is kept) */
+  conflicts: number;
 }
 
 export async function ingestBatches(
@@ -13,7 +15,7 @@ export async function ingestBatches(
   deps: PipelineDeps,
   onProgress: (totals: StreamTotals) => void = () => {},
 ): Promise<StreamTotals> {
-  const totals: StreamTotals = { accepted: 0, rejected: 0, rejectedByReason: {} };
+  const totals: StreamTotals = { accepted: 0, rejected: 0, rejectedByReason: {}, conflicts: 0 };
   // Three stages in flight: the store inserts one batch (natively, off the JS thread) while the
   // next is normalised (in the pool when there is one) and the one after is read or generated.
   // At most three batches are held in memory.
@@ -22,7 +24,9 @@ export async function ingestBatches(
   const store = async (pending: Promise<EncodedBatch>) => {
     const outcome = await pending;
     await storing;
-    storing = storeBatch(outcome, deps);
+    storing = storeBatch(outcome, deps).then((conflicts) => {
+      totals.conflicts += conflicts.length;
+    });
     // Observed now, rethrown by the `await storing` of the next round (or after the loop).
     storing.catch(() => {});
     count(outcome);

@@ -47,7 +47,8 @@ export async function startKafkaMode(runtime: Runtime, options: { consume: boole
     ...(worker ? { worker } : {}),
     acceptEvents: async (events) => {
       const outcome = await publishEvents(events, producer, kafka.topic, runtime.pipeline);
-      return { accepted: outcome.accepted, rejected: outcome.rejected };
+      // The worker finds conflicting copies when it stores them (the worklist lists them).
+      return { accepted: outcome.accepted, rejected: outcome.rejected, conflicts: [] };
     },
     kafkaReady: () => bus.ping(),
     ingest: { metrics, kafka: { bus, topic: kafka.topic, group: kafka.group } },

@@ -33,6 +33,8 @@ export function messagesFor(events: readonly ReceivedEvent[], deps: Pick<Pipelin
   });
   const messages = events.map((event, index): OutgoingMessage => {
     if (event.kind === 'unparsable') return { key: null, value: event.text, headers: { 'hap-source': event.source } };
+    // A refused event travels as its masked copy only: the worker files it as a rejection too.
+    if (event.kind === 'refused') return { key: null, value: event.raw_masked, headers: { 'hap-source': event.source } };
     // An event the worker will reject still travels with a stable key (its raw ID text hashed).
     const raw = rawIdNumber(event.value);
     const key = keys.get(index) ?? (raw ? personKey(deps.pseudonymKey, 'raw', raw) : null);

@@ -3,11 +3,14 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { InsertBytes } from '../store/clickhouse.js';
 import type { ReferenceData } from '../reference/reference-data.js';
-import { eventTsvLine, insertEventText, insertRejections } from '../store/event-writer.js';
+import { type EventConflict, findConflicts, insertConflicts, type RowIdentities } from '../store/event-conflicts.js';
+import { eventTsvLine, insertEventText, insertRejections, tsvText } from '../store/event-writer.js';
 import type { EventRow, Reason, RejectedEvent } from '../transform/event-row.js';
 import { normaliseEvent } from '../transform/normalise-event.js';
-import { redactEvent, unparsableSummary } from '../transform/redact.js';
+import { redactEvent, redactFreeText, unparsableSummary } from '../transform/redact.js';
 import { receivedFromMessage } from './event-text.js';
+import { collapseRejections } from './rejection-copies.js';
+import { envelopeField, screenParsed } from './screen-event.js';
 import { type Keyring, type Sealed, seal } from '../transform/sealing.js';
 import type { Identity } from '../transform/normalise-event.js';
 import { toDateTime64 } from '../store/clickhouse-values.js';
@@ -17,13 +20,18 @@ export type ReceivedEvent =
   // `refused`: the transport refused it before validation (say, a submitter's event of another
   // institution); it is stored as rejected with these reasons.
   | { kind: 'parsed'; value: unknown; source: string; refused?: Reason[] }
-  | { kind: 'unparsable'; text: string; error: string; source: string };
+  | { kind: 'unparsable'; text: string; error: string; source: string }
+  /** refused for its shape before anything walked it (src/ingest/screen-event.ts): already a rejection */
+  | { kind: 'refused'; source: string; reasons: Reason[]; institution_code: string; event_id: string; type: string; raw_masked: string };
 
 export interface BatchOutcome {
   rows: EventRow[];
+  /** the batch index of each row */
+  indexes: number[];
+  receivedAt: number;
   rejected: (RejectedEvent & { index: number })[];
   /** each person's identity, sealed (the last of the batch per person); none without a keyring */
-  identities: SealedIdentity[];
+  sealedIdentities: SealedIdentity[];
 }
 
 export interface SealedIdentity extends Sealed {
@@ -41,9 +49,12 @@ export interface EncodedBatch {
   accepted: number;
   /** person keys the rows are about, linked identifiers included (the maintained state refreshes them) */
   touched: string[];
-  /** TSV of sealed identities (IDENTITY_COLUMNS), empty without a keyring */
-  identities: Uint8Array;
   rejected: (RejectedEvent & { index: number })[];
+  /** per stored row `index institution event_id content_hash source` (TSV lines): one string crosses a thread, not objects */
+  identities: RowIdentities;
+  /** TSV of sealed identities (IDENTITY_COLUMNS), empty without a keyring */
+  sealedIdentities: Uint8Array;
+  receivedAt: number;
 }
 
 /** Turns received events or raw messages into encoded batches: in this thread or in a pool. */
@@ -76,32 +87,45 @@ export interface PipelineDeps {
   onStored?: (personKeys: readonly string[]) => void;
 }
 
-function field(value: unknown, key: string): string {
-  const v = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-  return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
-}
-
-/** A received event set aside with its reasons: identified as far as it can be, masked. */
+/** Pure part: validation and normalisation of a batch, no I/O. */
+/** A received event set aside with its reasons: identified as far as it can be, masked, its payload sealed. */
 export function rejectionOf(event: ReceivedEvent, index: number, receivedAt: number, reasons: Reason[], keyring?: Keyring): RejectedEvent & { index: number } {
+  if (event.kind === 'refused') {
+    const { kind: _, ...rejection } = event;
+    return { index, received_at: receivedAt, ...rejection, source: redactFreeText(rejection.source) };
+  }
   const value = event.kind === 'parsed' ? event.value : undefined;
   return {
     index,
     received_at: receivedAt,
-    source: event.source,
-    institution_code: field(value, 'institution_code'),
-    event_id: field(value, 'event_id'),
-    type: field(value, 'type'),
-    reasons,
+    source: redactFreeText(event.source),
+    institution_code: envelopeField(value, 'institution_code'),
+    event_id: envelopeField(value, 'event_id'),
+    type: envelopeField(value, 'type'),
+    // Messages may quote what was sent (an unknown institution code): masked like the rest.
+    reasons: reasons.map((r) => ({ path: redactFreeText(r.path), code: r.code, message: redactFreeText(r.message) })),
     raw_masked: event.kind === 'parsed' ? redactEvent(event.value) : unparsableSummary(event.text),
     ...sealedPayload(event, keyring),
   };
 }
 
-/** Pure part: validation and normalisation of a batch, no I/O. */
+export function sealedPayload(event: ReceivedEvent, keyring: Keyring | undefined): { payload_key_id?: string; payload_sealed?: string } {
+  if (!keyring || event.kind === 'refused') return {};
+  const sealed = seal(keyring, event.kind === 'parsed' ? (JSON.stringify(event.value) ?? '') : event.text);
+  return { payload_key_id: sealed.key_id, payload_sealed: sealed.sealed };
+}
+
 export function normaliseBatch(events: readonly ReceivedEvent[], deps: Pick<PipelineDeps, 'reference' | 'pseudonymKey' | 'keyring'>, receivedAt: number): BatchOutcome {
-  const outcome: BatchOutcome = { rows: [], rejected: [], identities: [] };
+  const outcome: BatchOutcome = { rows: [], indexes: [], rejected: [], receivedAt, sealedIdentities: [] };
   const identities = new Map<string, Identity>();
-  events.forEach((event, index) => {
+  events.forEach((received, index) => {
+    // Events built by a caller (not parsed from text here) get the same look at their shape.
+    const screened = received.kind === 'parsed' ? screenParsed(received.value, received.source) : received;
+    const event = received.kind === 'parsed' && received.refused && screened.kind === 'parsed' ? { ...screened, refused: received.refused } : screened;
+    if (event.kind === 'refused') {
+      outcome.rejected.push(rejectionOf(event, index, receivedAt, event.reasons));
+      return;
+    }
     let reasons: Reason[];
     if (event.kind === 'unparsable') {
       reasons = [{ path: '(event)', code: 'json_invalid', message: event.error }];
@@ -111,6 +135,7 @@ export function normaliseBatch(events: readonly ReceivedEvent[], deps: Pick<Pipe
       const result = normaliseEvent(event.value, { reference: deps.reference, pseudonymKey: deps.pseudonymKey, receivedAt, source: event.source });
       if (result.ok) {
         outcome.rows.push(result.row);
+        outcome.indexes.push(index);
         identities.set(result.row.person_key, result.identity);
         return;
       }
@@ -119,27 +144,29 @@ export function normaliseBatch(events: readonly ReceivedEvent[], deps: Pick<Pipe
     outcome.rejected.push(rejectionOf(event, index, receivedAt, reasons, deps.keyring));
   });
   if (deps.keyring) {
-    for (const [person_key, identity] of identities) outcome.identities.push({ person_key, ...seal(deps.keyring, JSON.stringify(identity)) });
+    for (const [person_key, identity] of identities) outcome.sealedIdentities.push({ person_key, ...seal(deps.keyring, JSON.stringify(identity)) });
   }
   return outcome;
 }
 
-const encoder = new TextEncoder();
-
-export function sealedPayload(event: ReceivedEvent, keyring: Keyring | undefined): { payload_key_id?: string; payload_sealed?: string } {
-  if (!keyring) return {};
-  const sealed = seal(keyring, event.kind === 'parsed' ? JSON.stringify(event.value) ?? '' : event.text);
-  return { payload_key_id: sealed.key_id, payload_sealed: sealed.sealed };
-}
-
 export const IDENTITY_COLUMNS = ['person_key', 'key_id', 'sealed', 'received_at'] as const;
+
+const encoder = new TextEncoder();
 
 /** Pure: the store's form of a normalised batch (TSV inserts of `chunkRows` rows, touched people). */
 export function encodeOutcome(outcome: BatchOutcome, chunkRows: number): EncodedBatch {
   const chunks: Uint8Array[] = [];
+  let identities = '';
   for (let i = 0; i < outcome.rows.length; i += chunkRows) {
     let text = '';
-    for (const row of outcome.rows.slice(i, i + chunkRows)) text += `${eventTsvLine(row)}\n`;
+    const end = Math.min(i + chunkRows, outcome.rows.length);
+    for (let k = i; k < end; k++) {
+      const row = outcome.rows[k]!;
+      const line = eventTsvLine(row);
+      text += `${line}\n`;
+      // The content hash is the line's last field; institution, event id and source are already TSV-escaped.
+      identities += `${outcome.indexes[k]}\t${tsvText(row.institution_code)}\t${tsvText(row.event_id)}\t${line.slice(line.lastIndexOf('\t') + 1)}\t${tsvText(row.source)}\n`;
+    }
     chunks.push(encoder.encode(text));
   }
   const touched = new Set<string>();
@@ -147,10 +174,10 @@ export function encodeOutcome(outcome: BatchOutcome, chunkRows: number): Encoded
     touched.add(row.person_key);
     if (row.linked_from) touched.add(row.linked_from);
   }
-  const received = outcome.rows[0] ? toDateTime64(outcome.rows[0].received_at) : '';
-  let identities = '';
-  for (const i of outcome.identities) identities += `${i.person_key}\t${i.key_id}\t${i.sealed}\t${received}\n`;
-  return { chunks, accepted: outcome.rows.length, touched: [...touched], identities: encoder.encode(identities), rejected: outcome.rejected };
+  const received = toDateTime64(outcome.receivedAt);
+  let sealed = '';
+  for (const i of outcome.sealedIdentities) sealed += `${i.person_key}\t${i.key_id}\t${i.sealed}\t${received}\n`;
+  return { chunks, accepted: outcome.rows.length, touched: [...touched], rejected: outcome.rejected, identities, sealedIdentities: encoder.encode(sealed), receivedAt: outcome.receivedAt };
 }
 
 /** Normalises in this thread: the fallback, and what a pool's threads run. */
@@ -171,20 +198,46 @@ export function normalise(events: readonly ReceivedEvent[], deps: PipelineDeps, 
  * rejected), so a caller may then acknowledge the source. `dedupToken` makes a retry of the
  * same batch idempotent at the store.
  */
-export async function ingestBatch(events: readonly ReceivedEvent[], deps: PipelineDeps, options: { receivedAt?: number; dedupToken?: string } = {}): Promise<EncodedBatch> {
-  const batch = await normalise(events, deps, options.receivedAt ?? Date.now());
-  await storeBatch(batch, deps, options.dedupToken);
-  return batch;
+export async function ingestBatch(
+  events: readonly ReceivedEvent[],
+  deps: PipelineDeps,
+  options: { receivedAt?: number; dedupToken?: string } = {},
+): Promise<EncodedBatch & { conflicts: EventConflict[] }> {
+  const receivedAt = options.receivedAt ?? Date.now();
+  const batch = await normalise(events, deps, receivedAt);
+  const conflicts = await storeBatch(batch, deps, options.dedupToken);
+  return { ...batch, conflicts };
 }
 
-/** Stores an encoded batch: events in store-sized inserts, then the rejections. */
-export async function storeBatch(batch: EncodedBatch, deps: Pick<PipelineDeps, 'client' | 'insertBytes' | 'onStored'>, dedupToken?: string): Promise<void> {
+/**
+ * Stores an encoded batch: events in store-sized inserts, then the rejections (identical ones
+ * once, counted), then the event ids that arrived again with another content. Answers those.
+ */
+export async function storeBatch(
+  batch: EncodedBatch,
+  deps: Pick<PipelineDeps, 'client' | 'insertBytes' | 'onStored'>,
+  dedupToken?: string,
+): Promise<EventConflict[]> {
+  // Looked up before this batch is in the store: its own rows are not the kept copies.
+  const conflicts = await findConflicts(deps.client, batch.identities);
   for (const [i, chunk] of batch.chunks.entries()) {
     await insertEventText(deps.insertBytes, chunk, dedupToken ? `${dedupToken}:${i}` : undefined);
   }
-  if (batch.identities.length > 0) {
-    await deps.insertBytes({ table: 'identities', columns: IDENTITY_COLUMNS, format: 'TabSeparated', body: batch.identities, ...(dedupToken ? { settings: { insert_deduplication_token: `${dedupToken}:identities` } } : {}) });
-  }
-  await insertRejections(deps.client, batch.rejected.map(({ index: _, ...r }) => r), dedupToken);
+  await insertSealedIdentities(deps, batch, dedupToken);
+  await insertRejections(deps.client, collapseRejections(batch.rejected), dedupToken);
+  await insertConflicts(deps.client, conflicts, batch.receivedAt, dedupToken);
   deps.onStored?.(batch.touched);
+  return conflicts;
+}
+
+/** The batch's sealed identities (none without a keyring). */
+export async function insertSealedIdentities(deps: Pick<PipelineDeps, 'insertBytes'>, batch: Pick<EncodedBatch, 'sealedIdentities'>, dedupToken: string | undefined): Promise<void> {
+  if (batch.sealedIdentities.length === 0) return;
+  await deps.insertBytes({
+    table: 'identities',
+    columns: IDENTITY_COLUMNS,
+    format: 'TabSeparated',
+    body: batch.sealedIdentities,
+    ...(dedupToken ? { settings: { insert_deduplication_token: `${dedupToken}:identities` } } : {}),
+  });
 }

@@ -10,7 +10,9 @@
 import { insertEventText, insertRejections } from '../store/event-writer.js';
 import type { Reason } from '../transform/event-row.js';
 import { receivedFromMessage } from './event-text.js';
-import { type EncodedBatch, IDENTITY_COLUMNS, inlineNormaliser, type PipelineDeps, type RawMessage, rejectionOf } from './pipeline.js';
+import { type EncodedBatch, inlineNormaliser, insertSealedIdentities, type PipelineDeps, type RawMessage, rejectionOf } from './pipeline.js';
+import { collapseRejections } from './rejection-copies.js';
+import { findConflicts, insertConflicts } from '../store/event-conflicts.js';
 import { backoffDelay, clickhouseCodeOf, classifyStoreError, type StoreErrorKind } from './retry.js';
 
 /** A half-open range of message indexes [lo, hi). */
@@ -109,18 +111,20 @@ export async function storeSplitting(messages: readonly RawMessage[], deps: Pipe
     }
   };
 
+  const batchToken = messages.length > 0 ? options.tokenOf(0, messages.length - 1) : undefined;
+  // Looked up before this batch is in the store: its own rows are not the kept copies.
+  const conflicts = await findConflicts(deps.client, encoded.identities);
   for (const [i, range] of ranges.entries()) {
     const failed = await insertRange(range, encoded.chunks[i]);
     if (failed) await isolate(range, failed);
   }
 
-  if (encoded.identities.length > 0 && messages.length > 0) {
-    await deps.insertBytes({ table: 'identities', columns: IDENTITY_COLUMNS, format: 'TabSeparated', body: encoded.identities, settings: { insert_deduplication_token: `${options.tokenOf(0, messages.length - 1)}:identities` } });
-  }
+  await insertSealedIdentities(deps, encoded, batchToken);
   const rejected = [...encoded.rejected, ...setAside].sort((a, b) => a.index - b.index);
-  await insertRejections(deps.client, rejected.map(({ index: _, ...r }) => r), messages.length > 0 ? options.tokenOf(0, messages.length - 1) : undefined);
+  await insertRejections(deps.client, collapseRejections(rejected), batchToken);
+  await insertConflicts(deps.client, conflicts, options.receivedAt, batchToken);
   deps.onStored?.(encoded.touched);
-  return { chunks: [], accepted: encoded.accepted - setAside.length, touched: encoded.touched, identities: new Uint8Array(0), rejected };
+  return { chunks: [], accepted: encoded.accepted - setAside.length, touched: encoded.touched, identities: '', sealedIdentities: new Uint8Array(0), receivedAt: options.receivedAt, rejected };
 }
 
 interface Refusal {

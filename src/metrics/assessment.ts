@@ -14,6 +14,7 @@ import type { ReferenceData } from '../reference/reference-data.js';
 import { evaluateIndicators, type IndicatorRow, type StateStatus } from './evaluate.js';
 import type { EvaluationPeriod } from './evaluation-period.js';
 import type { Indicator } from './indicator-schema.js';
+import { type CsvCell, csvField, safeCellText } from './spreadsheet-cells.js';
 
 export const DEFAULT_WEIGHTS_FILE = fileURLToPath(new URL('../../pipelines/assessment.json', import.meta.url));
 
@@ -187,13 +188,8 @@ export function assessmentTable(a: Assessment): AssessmentTableRow[] {
 
 export const UTF8_BOM = '\uFEFF';
 
-function csvField(value: string | number | null): string {
-  const text = value === null ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** RFC 4180 text with a UTF-8 BOM and CRLF line ends: Excel then opens the Chinese text as UTF-8. */
-export function toCsv(header: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string {
+export function toCsv(header: readonly string[], rows: readonly (readonly CsvCell[])[]): string {
   return `${UTF8_BOM}${[header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
 
@@ -219,7 +215,8 @@ export async function assessmentXlsx(a: Assessment): Promise<Buffer> {
   sheet.columns = ASSESSMENT_HEADER.map((header, i) => ({ header, width: widths[i] ?? 12 }));
   sheet.getRow(1).font = { bold: true };
   for (const r of assessmentTable(a)) {
-    sheet.addRow([r.indicator, r.name_en, r.code, r.name, r.numerator, r.denominator, r.rate, r.target, r.weight, r.score, r.formula]);
+    const cells = [r.indicator, r.name_en, r.code, r.name, r.numerator, r.denominator, r.rate, r.target, r.weight, r.score, r.formula];
+    sheet.addRow(cells.map((c) => (typeof c === 'string' ? safeCellText(c) : c)));
   }
   sheet.getColumn(7).numFmt = '0.0%';
   sheet.getColumn(8).numFmt = '0.0%';

@@ -6,6 +6,7 @@ import type { Division } from '../reference/divisions.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { queryRows } from '../store/clickhouse.js';
 import { toCsv } from './assessment.js';
+import { DigitsAsText } from './spreadsheet-cells.js';
 import { periodParams } from './evaluate.js';
 import type { EvaluationPeriod } from './evaluation-period.js';
 import { type CompiledQuery, compileCohort } from './compile.js';
@@ -194,7 +195,7 @@ export function phoneSampleCsv(sample: PhoneSample): string {
         s.name_zh, r.id_masked, r.name_masked, r.sex === null ? '' : (SEX_LABELS[r.sex] ?? String(r.sex)), r.age,
         r.community_code, r.community_name, r.institution_code, r.institution_name,
         // Excel turns a bare 17-digit number into 5.00104E+16 and drops digits; ="…" keeps it text.
-        /^\d{17}$/.test(r.archive_no) ? `="${r.archive_no}"` : r.archive_no, r.last_service_on,
+        /^\d{17}$/.test(r.archive_no) ? new DigitsAsText(r.archive_no) : r.archive_no, r.last_service_on,
       ]),
     ),
   );

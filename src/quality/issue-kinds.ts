@@ -9,8 +9,11 @@ export interface IssueKind {
   label_zh: string;
   label_en: string;
   sql: string;
-  /** `institution`: about an institution, not a person (computed at read time, never kept per person) */
-  scope?: 'institution';
+  /**
+   * Computed at read time and never kept per person, listed by the institution's region:
+   * `institution` is about an institution, `event` about one received copy of an event.
+   */
+  scope?: 'institution' | 'event';
 }
 
 const DYNAMIC = "('health_check.recorded', 'followup.recorded', 'service.recorded')";
@@ -117,6 +120,18 @@ export const ISSUE_KINDS: readonly IssueKind[] = [
         toDate32(toDate(max(received_at), 'Asia/Shanghai')) AS on_date
       FROM events WHERE received_at <= {received_before:DateTime64(3, 'UTC')} GROUP BY institution_code
       HAVING dateDiff('day', toDate(max(received_at), 'Asia/Shanghai'), {eval_date:Date32}) >= {stale_days:UInt16}`,
+  },
+  {
+    kind: 'event_id_conflict',
+    label_zh: '事件编号重复且内容不同',
+    label_en: 'event id sent again with another content',
+    scope: 'event',
+    // Per received copy (src/store/event-conflicts.ts): the first received copy stays the one
+    // counted; the other is not kept, so the fact lives in its own table, not in the person state.
+    sql: `SELECT '' AS person_key, institution_code, '' AS division_code, '' AS archive_no,
+        concat('事件 ', event_id, ' 再次上报但内容不同，保留首次接收的版本 (', message, '; ', source, ')') AS detail,
+        toDate32(toDate(received_at, 'Asia/Shanghai')) AS on_date
+      FROM event_conflicts FINAL WHERE received_at <= {received_before:DateTime64(3, 'UTC')}`,
   },
 ];
 

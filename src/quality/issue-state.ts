@@ -18,7 +18,7 @@ export const ISSUE_STATE_TABLE = 'issue_state';
  * person state of the year just refreshed (the same columns; the differential test holds them equal).
  */
 export function personIssuesSql(subject: 'log' | 'state' = 'log'): string {
-  const union = ISSUE_KINDS.filter((k) => k.scope !== 'institution')
+  const union = ISSUE_KINDS.filter((k) => k.scope === undefined)
     .map((k) => `SELECT '${k.kind}' AS kind, person_key, institution_code, division_code, archive_no, detail, CAST(on_date AS Nullable(Date32)) AS on_date FROM (${k.sql})`)
     .join('\nUNION ALL\n');
   const relations =

@@ -8,6 +8,7 @@ import { inRegion } from '../metrics/subjects.js';
 import type { Division } from '../reference/divisions.js';
 import { institutionsServing, type ReferenceData } from '../reference/reference-data.js';
 import { queryRows } from '../store/clickhouse.js';
+import { redactFreeText } from '../transform/redact.js';
 import { ISSUE_KINDS } from './issue-kinds.js';
 import { ISSUE_STATE_TABLE, issueParams, personIssuesSql } from './issue-state.js';
 
@@ -38,7 +39,8 @@ export interface IssueRow {
 
 const LABELS = new Map(ISSUE_KINDS.map((k) => [k.kind, k.label_zh]));
 
-const INSTITUTION_KINDS = ISSUE_KINDS.filter((k) => k.scope === 'institution');
+// Kinds read from the log at read time (both sources), listed by the institution's region.
+const INSTITUTION_KINDS = ISSUE_KINDS.filter((k) => k.scope !== undefined);
 
 /** The worklist as the relation `listed`: person issues from the log or the kept rows, institution issues from the log. */
 function issuesSql(source: 'log' | 'state'): string {
@@ -96,5 +98,11 @@ export async function listIssues(
   );
   const countsByKind = Object.fromEntries(ISSUE_KINDS.map((k) => [k.kind, Number(counts.find((c) => c.kind === k.kind)?.n ?? 0)]));
   const total = q.kinds.length === 0 ? Object.values(countsByKind).reduce((s, n) => s + n, 0) : q.kinds.reduce((s, k) => s + (countsByKind[k] ?? 0), 0);
-  return { total, counts_by_kind: countsByKind, rows: rows.map((r) => ({ ...r, label_zh: LABELS.get(r.kind) ?? r.kind })) };
+  // Details quote event ids and archive numbers as sent: rows stored before they were masked at
+  // ingest must not show an ID number either.
+  return {
+    total,
+    counts_by_kind: countsByKind,
+    rows: rows.map((r) => ({ ...r, archive_no: redactFreeText(r.archive_no), detail: redactFreeText(r.detail), label_zh: LABELS.get(r.kind) ?? r.kind })),
+  };
 }

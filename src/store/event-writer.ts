@@ -1,4 +1,5 @@
 // Writes normalised events and rejected events. Each call is one insert: callers batch.
+import { createHash } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { InsertBytes } from './clickhouse.js';
 import { fieldMask } from '../transform/archive-fields.js';
@@ -15,7 +16,25 @@ export const EVENT_COLUMNS = [
   'bp_systolic', 'bp_diastolic', 'fasting_glucose', 'classification', 'condition', 'gestational_weeks', 'doses_due',
   'doses_taken', 'next_followup_on', 'answered_fields', 'warnings', 'source',
   'delivered_on', 'discharged_on', 'linked_from', 'to_institution', 'service_items', 'codes',
+  // last, so that a line's hash is its last field (src/store/event-conflicts.ts reads it there)
+  'content_hash',
 ] as const;
+
+// Fields of a line that say when and how a copy arrived, not what it says: a replay of the same
+// event (another day, another file) must hash the same. Warnings depend on the day received
+// (future_dated) and on the reference data of that day.
+const RECEIPT_FIELDS = [EVENT_COLUMNS.indexOf('received_at'), EVENT_COLUMNS.indexOf('warnings'), EVENT_COLUMNS.indexOf('source')];
+
+/** The content hash of a normalised event: what tells two copies of one event id apart. */
+function contentHash(fields: string[]): string {
+  const kept = RECEIPT_FIELDS.map((i) => fields[i]!);
+  for (const i of RECEIPT_FIELDS) fields[i] = '';
+  const hash = createHash('sha256').update(fields.join('\t')).digest('hex').slice(0, 32);
+  RECEIPT_FIELDS.forEach((i, k) => {
+    fields[i] = kept[k]!;
+  });
+  return hash;
+}
 
 const NEEDS_ESCAPE = /[\t\n\r\\]/;
 
@@ -46,7 +65,7 @@ function mapLiteral(map: Record<string, string>): string {
 export function eventTsvLine(r: EventRow): string {
   // Arrays in TSV are read as quoted literals (Values escaping), not TSV-escaped text.
   const warnings = r.warnings.length === 0 ? '[]' : `[${r.warnings.map(quoted).join(',')}]`;
-  return [
+  const fields = [
     tsvText(r.institution_code), tsvText(r.event_id), r.type, toDateTime64(r.occurred_at), receivedText(r.received_at), r.person_key,
     r.id_type, tsvText(r.id_masked), tsvText(r.name_masked), nullable(r.sex), nullable(r.birth_date), tsvText(r.archive_no),
     nullable(r.event_date), r.medium, tsvText(r.division_code), r.program, r.method, tsvText(r.kind), r.visit_kind,
@@ -54,7 +73,9 @@ export function eventTsvLine(r: EventRow): string {
     nullable(r.gestational_weeks), nullable(r.doses_due), nullable(r.doses_taken), nullable(r.next_followup_on),
     String(fieldMask(Object.keys(r.fields))), warnings, tsvText(r.source),
     nullable(r.delivered_on), nullable(r.discharged_on), r.linked_from, tsvText(r.to_institution), String(r.service_items), mapLiteral(r.codes),
-  ].join('\t');
+  ];
+  fields.push(contentHash(fields));
+  return fields.join('\t');
 }
 
 /** One insert of events already encoded as TabSeparated lines in EVENT_COLUMNS order. */
@@ -68,6 +89,7 @@ export async function insertRejections(client: ClickHouseClient, rows: readonly 
   await client.insert({
     table: 'rejections',
     values: rows.map((r) => ({
+      copies: 1,
       ...r,
       received_at: toDateTime64(r.received_at),
       reasons: r.reasons.map((x) => ({ path: x.path, code: x.code, message: x.message })),

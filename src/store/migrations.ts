@@ -184,6 +184,31 @@ export const MIGRATIONS: readonly Migration[] = [
       ORDER BY name`,
     ],
   },
+  {
+    version: 7,
+    name: 'hostile input: content hash, rejection copies, event id conflicts',
+    statements: [
+      // Tells two copies of one (institution_code, event_id) apart (src/store/event-writer.ts);
+      // empty on rows stored before: those are never reported as conflicting.
+      `ALTER TABLE events ADD COLUMN IF NOT EXISTS content_hash String`,
+      // Identical rejected events of one batch are one row (src/ingest/rejection-copies.ts).
+      `ALTER TABLE rejections ADD COLUMN IF NOT EXISTS copies UInt32 DEFAULT 1`,
+      // A copy of an event id whose content differs from the kept copy: the copy itself is not
+      // kept (first received wins), the fact is, for the sender and the worklist.
+      `CREATE TABLE IF NOT EXISTS event_conflicts (
+        received_at DateTime64(3, 'UTC'),
+        source String,
+        institution_code String,
+        event_id String,
+        content_hash String,
+        kept_received_at Nullable(DateTime64(3, 'UTC')),
+        kept_hash String,
+        message String
+      ) ENGINE = ReplacingMergeTree
+      ORDER BY (institution_code, event_id, content_hash, source)
+      SETTINGS ${DEDUP_WINDOW}`,
+    ],
+  },
 ];
 
 /** How each table is spread over the shards of a cluster: a person's events meet on one shard. */
@@ -196,6 +221,7 @@ const SHARD_KEYS: Record<string, string> = {
   audit_log: 'cityHash64(id)',
   identities: 'cityHash64(person_key)',
   load_markers: 'cityHash64(name)',
+  event_conflicts: 'cityHash64(institution_code, event_id)',
 };
 
 const ALTER_TABLE = /^ALTER TABLE (\w+)\s([\s\S]*)$/;

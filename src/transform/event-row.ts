@@ -72,4 +72,6 @@ export interface RejectedEvent {
   /** the event as received, sealed (AES-256-GCM) for an operator to read, fix and re-submit */
   payload_key_id?: string;
   payload_sealed?: string;
+  /** identical rejected copies of one batch are stored once, with their number (1 when absent) */
+  copies?: number;
 }

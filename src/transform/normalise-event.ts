@@ -10,6 +10,7 @@ import { normaliseOtherId, normaliseResidentId } from './id-number.js';
 import { maskIdNumber, maskName } from './masking.js';
 import { memoLast } from './memo-last.js';
 import { redactFreeText } from './redact.js';
+import { implausibleMeasures } from './plausibility.js';
 import { personKey } from './pseudonym.js';
 import { answeredServiceItems } from './service-items.js';
 
@@ -77,6 +78,11 @@ export function normaliseEvent(raw: unknown, ctx: NormaliseContext): NormaliseRe
   const reasons: Reason[] = [];
   const reject = (path: string, code: string, message: string) => reasons.push({ path, code, message });
 
+  // The idempotency key is stored and shown as sent, so it cannot be masked (two ids would
+  // become one): an ID number or a mobile number typed into it rejects the event instead.
+  if (redactFreeText(event.event_id) !== event.event_id) {
+    reject('event_id', 'event_id_personal', 'the event id looks like an ID number or a mobile number; use the system\'s own record id');
+  }
   if (!ctx.reference.institutions.has(event.institution_code)) {
     reject('institution_code', 'institution_unknown', `institution ${event.institution_code} is not in the reference data`);
   }
@@ -182,6 +188,7 @@ function fillTypeFields(event: ParsedEvent, row: EventRow, ctx: NormaliseContext
       checkArchiveNo(row, ctx, warn);
       return;
     case 'health_check.recorded':
+      for (const bad of [...implausibleMeasures(event.data.vitals, 'data.vitals.'), ...implausibleMeasures(event.data.labs, 'data.labs.')]) reject(bad.path, bad.code, bad.message);
       row.kind = event.data.kind;
       row.bp_systolic = event.data.vitals?.bp_systolic ?? null;
       row.bp_diastolic = event.data.vitals?.bp_diastolic ?? null;
@@ -196,7 +203,8 @@ function fillTypeFields(event: ParsedEvent, row: EventRow, ctx: NormaliseContext
       if (event.data.reason !== undefined && event.data.reason.trim() !== '') {
         // v1 sent free text here: a reason outside the code list is kept verbatim and flagged.
         const reason = resolveCode(EXIT_REASON, event.data.reason);
-        row.kind = reason.code;
+        // Free text kept verbatim: masked like any free text.
+        row.kind = reason.known ? reason.code : redactFreeText(reason.code);
         if (!reason.known) warn('code_unknown:exit_reason');
       }
       return;
@@ -232,6 +240,7 @@ function fillTypeFields(event: ParsedEvent, row: EventRow, ctx: NormaliseContext
       return;
     case 'followup.recorded': {
       const d = event.data;
+      for (const bad of [...implausibleMeasures(d.vitals, 'data.vitals.'), ...implausibleMeasures(d, 'data.')]) reject(bad.path, bad.code, bad.message);
       row.program = d.program;
       row.method = d.method;
       row.bp_systolic = d.vitals?.bp_systolic ?? null;
@@ -282,8 +291,9 @@ function fillArchiveFields(
     const value = (d as Record<string, unknown>)[list.field];
     if (value === undefined || value === null || value === '') continue;
     const resolved = resolveCode(list, value as string | number);
-    f[list.field] = resolved.code;
-    row.codes[list.field] = resolved.code;
+    const code = resolved.known ? resolved.code : redactFreeText(resolved.code);
+    f[list.field] = code;
+    row.codes[list.field] = code;
     if (!resolved.known) warn(`code_unknown:${list.field}`);
   }
   for (const personal of ['phone', 'contact_name', 'contact_phone'] as const) {

@@ -1,33 +1,45 @@
 // Rejected events are kept for correction, but the store must not hold plaintext personal
 // information: the kept copy has IDs, names, phones and addresses masked.
 import { createHash } from 'node:crypto';
+import { EVENT_LIMITS } from './event-shape.js';
 import { maskAddress, maskIdNumber, maskName, maskPhone } from './masking.js';
 
-const MASKERS: Record<string, (v: string) => string> = {
-  id_number: maskIdNumber,
-  name: maskName,
-  contact_name: maskName,
-  phone: maskPhone,
-  contact_phone: maskPhone,
-  address: maskAddress,
-  destination: maskAddress,
-  handover_note: (v) => (v.length === 0 ? '' : '***'),
-};
+// A Map, not an object literal: a received key such as `valueOf` must not find Object.prototype's.
+const MASKERS: ReadonlyMap<string, (v: string) => string> = new Map([
+  ['id_number', maskIdNumber],
+  ['name', maskName],
+  ['contact_name', maskName],
+  ['phone', maskPhone],
+  ['contact_phone', maskPhone],
+  ['address', maskAddress],
+  ['destination', maskAddress],
+  ['handover_note', (v: string) => (v.length === 0 ? '' : '***')],
+]);
 
-/** Masks every string under a personal key, at any depth (a name sent as a list is still a name). */
-function redactValue(key: string, value: unknown, inherited?: (v: string) => string): unknown {
-  const mask = MASKERS[key] ?? inherited;
+/**
+ * Masks every string under a personal key, at any depth (a name sent as a list is still a name);
+ * elsewhere anything shaped like an ID number or a mobile number, keys and numbers included.
+ * Below EVENT_LIMITS.maxDepth the copy is cut: a refused event may be nested thousands deep and
+ * this walk is recursive.
+ */
+function redactValue(key: string, value: unknown, inherited: ((v: string) => string) | undefined, depth: number): unknown {
+  const mask = MASKERS.get(key) ?? inherited;
   if (mask && (typeof value === 'string' || typeof value === 'number')) return mask(String(value));
-  if (Array.isArray(value)) return value.map((v) => redactValue('', v, mask));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(k, v, mask)]));
+    if (depth >= EVENT_LIMITS.maxDepth) return '[…]';
+    if (Array.isArray(value)) return value.map((v) => redactValue('', v, mask, depth + 1));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactFreeText(k), redactValue(k, v, mask, depth + 1)]));
+  }
+  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) >= 1e10) {
+    const masked = redactFreeText(String(value));
+    return masked === String(value) ? value : masked;
   }
   return typeof value === 'string' ? redactFreeText(value) : value;
 }
 
 /** A received object with personal fields masked, as JSON text. */
 export function redactEvent(raw: unknown): string {
-  return JSON.stringify(redactValue('', raw)) ?? 'null';
+  return JSON.stringify(redactValue('', raw, undefined, 0)) ?? 'null';
 }
 
 /**

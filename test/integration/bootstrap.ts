@@ -25,6 +25,6 @@ export function testConfig(database: string, extra: Record<string, string> = {})
 export async function openTestRuntime(database: string, extra: Record<string, string> = {}): Promise<Runtime> {
   const runtime = await openRuntime(testConfig(database, extra));
   // A fresh database per run: drop what an earlier run of the same file left.
-  for (const table of ['events', 'rejections', 'population']) await runtime.store.client.command({ query: `TRUNCATE TABLE IF EXISTS ${table}` });
+  for (const table of ['events', 'rejections', 'population', 'event_conflicts']) await runtime.store.client.command({ query: `TRUNCATE TABLE IF EXISTS ${table}` });
   return runtime;
 }

@@ -47,6 +47,7 @@ describe('quality worklist', () => {
       group_mismatch: 1, // P3 enrolled in diabetes at 34
       no_dynamic_record: 1, // P7
       institution_silent: 0,
+      event_id_conflict: 0, // every event id is sent once
     });
     expect(body.total).toBe(11);
     const dup = body.rows.find((r: { kind: string }) => r.kind === 'duplicate_archive');

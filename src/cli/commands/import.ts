@@ -22,7 +22,7 @@ async function run(args: string[]): Promise<number> {
         progress.update(t.accepted + t.rejected, `${t.rejected} rejected`),
       );
       const reasons = Object.entries(totals.rejectedByReason).map(([k, v]) => `${k} ${v}`).join(', ');
-      progress.finish(totals.accepted + totals.rejected, `${totals.accepted} accepted, ${totals.rejected} rejected${reasons ? ` (${reasons})` : ''}`);
+      progress.finish(totals.accepted + totals.rejected, `${totals.accepted} accepted, ${totals.rejected} rejected${reasons ? ` (${reasons})` : ''}${totals.conflicts ? `, ${totals.conflicts} event ids sent again with another content (GET /v1/quality/issues?kind=event_id_conflict)` : ''}`);
     }
     return 0;
   } finally {

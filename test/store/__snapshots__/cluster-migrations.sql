@@ -104,12 +104,25 @@ ALTER TABLE events_local ON CLUSTER hap ADD INDEX IF NOT EXISTS person_key_bloom
 
 ALTER TABLE events_local ON CLUSTER hap MATERIALIZE INDEX person_key_bloom;
 
-CREATE TABLE IF NOT EXISTS load_markers_local ON CLUSTER hap (
-        name LowCardinality(String),
-        state LowCardinality(String),
-        detail String,
-        at DateTime64(3, 'UTC')
-      ) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/load_markers', '{replica}', at)
-      ORDER BY name;
+ALTER TABLE events_local ON CLUSTER hap ADD COLUMN IF NOT EXISTS content_hash String;
 
-CREATE TABLE IF NOT EXISTS load_markers ON CLUSTER hap AS load_markers_local ENGINE = Distributed('hap', currentDatabase(), 'load_markers_local', cityHash64(name));
+ALTER TABLE events ON CLUSTER hap ADD COLUMN IF NOT EXISTS content_hash String;
+
+ALTER TABLE rejections_local ON CLUSTER hap ADD COLUMN IF NOT EXISTS copies UInt32 DEFAULT 1;
+
+ALTER TABLE rejections ON CLUSTER hap ADD COLUMN IF NOT EXISTS copies UInt32 DEFAULT 1;
+
+CREATE TABLE IF NOT EXISTS event_conflicts_local ON CLUSTER hap (
+        received_at DateTime64(3, 'UTC'),
+        source String,
+        institution_code String,
+        event_id String,
+        content_hash String,
+        kept_received_at Nullable(DateTime64(3, 'UTC')),
+        kept_hash String,
+        message String
+      ) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/event_conflicts', '{replica}')
+      ORDER BY (institution_code, event_id, content_hash, source)
+      SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE TABLE IF NOT EXISTS event_conflicts ON CLUSTER hap AS event_conflicts_local ENGINE = Distributed('hap', currentDatabase(), 'event_conflicts_local', cityHash64(institution_code, event_id));
