@@ -11,6 +11,6 @@ export default defineConfig({
     // Reads never run ahead of the maintained state: a test that stores then reads sees its rows
     // (production allows 5 s, HAP_STATE_MAX_LAG_MS). Child processes (hap serve) inherit it.
     // Access control is tested in test/api/access*.test.ts; elsewhere it is off (loopback only).
-    env: { HAP_STATE_MAX_LAG_MS: '0', HAP_AUTH: 'off' },
+    env: { HAP_STATE_MAX_LAG_MS: '0', HAP_AUTH: 'off', HAP_RATE_LIMIT_PER_MINUTE: '1000000' },
   },
 });

@@ -28,6 +28,8 @@ import { trendRoutes } from './routes/trends.js';
 import { OidcVerifier } from '../auth/oidc.js';
 import { TokenVerifier } from '../auth/token-store.js';
 import { accessControl } from './access.js';
+import rateLimit from '@fastify/rate-limit';
+import { rateLimitKey } from './rate-limit-key.js';
 import { auditRoutes } from './routes/audit.js';
 import { peopleRevealRoutes } from './routes/people-reveal.js';
 import { rejectionPayloadRoutes } from './routes/rejection-payload.js';
@@ -125,6 +127,15 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const tokens = new TokenVerifier(runtime.store.client);
+  await app.register(rateLimit, {
+    global: true,
+    max: runtime.config.limits.ratePerMinute,
+    timeWindow: 60_000,
+    keyGenerator: rateLimitKey,
+    // Thrown by the plugin: answered by the error handler like every ApiError.
+    errorResponseBuilder: (_request, context) =>
+      new ApiError('rate_limited', `more than ${context.max} requests a minute from this caller; retry in ${Math.ceil(context.ttl / 1000)} s`, { limit: context.max, retry_after_s: Math.ceil(context.ttl / 1000) }),
+  });
   await app.register(accessControl, {
     enabled: runtime.config.auth.enabled,
     reference: runtime.reference,

@@ -5,6 +5,7 @@ export const ERROR_CODES = {
   invalid_body: { status: 400, summary: 'the request body is not of the expected shape' },
   unauthenticated: { status: 401, summary: 'no valid bearer token: a local API token (hap_…) or an OpenID Connect token' },
   forbidden: { status: 403, summary: 'the token is valid but its role or scope does not cover this; details say which was needed' },
+  rate_limited: { status: 429, summary: 'more requests a minute than HAP_RATE_LIMIT_PER_MINUTE from one caller (token or address); Retry-After says when' },
   not_found: { status: 404, summary: 'no such resource (indicator, region, route)' },
   payload_too_large: { status: 413, summary: 'the body is larger than HAP_BODY_LIMIT_MB (after decompression)' },
   too_many_events: { status: 413, summary: 'more events in one request than HAP_MAX_EVENTS_PER_REQUEST; split the batch' },

@@ -59,6 +59,8 @@ const envSchema = z.object({
   HAP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   HAP_HEAVY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   HAP_HEAVY_QUEUE: z.coerce.number().int().min(0).max(1_000).default(8),
+  // Requests per minute of one caller (one token, or one address without a token).
+  HAP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   HAP_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -119,6 +121,8 @@ export interface Config {
     /** heavy reads (worklists, reports, exports, samples) running at once, and waiting */
     readonly heavyConcurrency: number;
     readonly heavyQueue: number;
+    /** requests per minute of one caller (token, or address) */
+    readonly ratePerMinute: number;
   };
 }
 
@@ -202,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
       keepAliveTimeoutMs: e.HAP_KEEP_ALIVE_TIMEOUT_MS,
       heavyConcurrency: e.HAP_HEAVY_CONCURRENCY,
       heavyQueue: e.HAP_HEAVY_QUEUE,
+      ratePerMinute: e.HAP_RATE_LIMIT_PER_MINUTE,
     },
   };
   if (!config.auth.enabled && !LOOPBACK.has(config.host)) {
