@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { type ClickHouseClient, type ClickHouseSettings, createClient } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
+import type { createChdbConnection } from 'chdb/connection';
 import type { Config } from '../config/config.js';
 
 export type { ClickHouseClient };
@@ -41,8 +41,12 @@ type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[
  * chdb ships its own copy of @clickhouse/client-common's types; the runtime contract is the
  * same (chdb tests it against the client), only the nominal types differ.
  */
-function chdbConnection(path: string): ReturnType<typeof createChdbConnection> {
-  return createChdbConnection({ path });
+// Loaded only when the embedded engine is opened: modules that merely use the client's helpers
+// (the normaliser threads import the writers) must not load the engine's native library, whose
+// teardown in a terminated thread blocks on the process-wide engine.
+async function chdbConnection(path: string): Promise<ReturnType<typeof createChdbConnection>> {
+  const { createChdbConnection: create } = await import('chdb/connection');
+  return create({ path });
 }
 
 function clientInsertBytes(client: ClickHouseClient): InsertBytes {
@@ -61,11 +65,11 @@ export async function openStore(config: Config): Promise<Store> {
   const ch = config.clickhouse;
   const base = { clickhouse_settings: settings(ch.maxMemoryBytes) };
   let bootstrap: ClickHouseClient;
-  let embedded: ReturnType<typeof chdbConnection> | undefined;
+  let embedded: Awaited<ReturnType<typeof chdbConnection>> | undefined;
   if (ch.mode === 'embedded') {
     mkdirSync(ch.path, { recursive: true });
     // chDB binds one data directory per process; every client here shares that engine.
-    embedded = chdbConnection(ch.path);
+    embedded = await chdbConnection(ch.path);
     bootstrap = createClient({ ...base, connection: embedded as unknown as ClientConnection });
   } else {
     bootstrap = createClient({ ...base, url: ch.url, username: ch.username, password: ch.password });

@@ -104,6 +104,64 @@ ALTER TABLE events_local ON CLUSTER hap ADD INDEX IF NOT EXISTS person_key_bloom
 
 ALTER TABLE events_local ON CLUSTER hap MATERIALIZE INDEX person_key_bloom;
 
+CREATE TABLE IF NOT EXISTS api_tokens_local ON CLUSTER hap (
+        id String,
+        hash String,
+        role LowCardinality(String),
+        scope_code String,
+        label String,
+        created_at DateTime64(3, 'UTC'),
+        expires_at Nullable(DateTime64(3, 'UTC')),
+        revoked_at Nullable(DateTime64(3, 'UTC')),
+        version UInt64
+      ) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/api_tokens', '{replica}', version)
+      ORDER BY id;
+
+CREATE TABLE IF NOT EXISTS api_tokens ON CLUSTER hap AS api_tokens_local ENGINE = Distributed('hap', currentDatabase(), 'api_tokens_local', cityHash64(id));
+
+CREATE TABLE IF NOT EXISTS audit_log_local ON CLUSTER hap (
+        at DateTime64(3, 'UTC'),
+        id String,
+        actor String,
+        actor_role LowCardinality(String),
+        actor_scope String,
+        action LowCardinality(String),
+        target String,
+        reason String,
+        route String,
+        details String
+      ) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/audit_log', '{replica}')
+      ORDER BY (at, id);
+
+CREATE TABLE IF NOT EXISTS audit_log ON CLUSTER hap AS audit_log_local ENGINE = Distributed('hap', currentDatabase(), 'audit_log_local', cityHash64(id));
+
+CREATE TABLE IF NOT EXISTS identities_local ON CLUSTER hap (
+        person_key String,
+        key_id LowCardinality(String),
+        sealed String,
+        received_at DateTime64(3, 'UTC')
+      ) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/identities', '{replica}', received_at)
+      ORDER BY person_key
+      SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE TABLE IF NOT EXISTS identities ON CLUSTER hap AS identities_local ENGINE = Distributed('hap', currentDatabase(), 'identities_local', cityHash64(person_key));
+
+ALTER TABLE rejections_local ON CLUSTER hap         ADD COLUMN IF NOT EXISTS payload_key_id LowCardinality(String),
+        ADD COLUMN IF NOT EXISTS payload_sealed String;
+
+ALTER TABLE rejections ON CLUSTER hap         ADD COLUMN IF NOT EXISTS payload_key_id LowCardinality(String),
+        ADD COLUMN IF NOT EXISTS payload_sealed String;
+
+CREATE TABLE IF NOT EXISTS load_markers_local ON CLUSTER hap (
+        name LowCardinality(String),
+        state LowCardinality(String),
+        detail String,
+        at DateTime64(3, 'UTC')
+      ) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/load_markers', '{replica}', at)
+      ORDER BY name;
+
+CREATE TABLE IF NOT EXISTS load_markers ON CLUSTER hap AS load_markers_local ENGINE = Distributed('hap', currentDatabase(), 'load_markers_local', cityHash64(name));
+
 ALTER TABLE events_local ON CLUSTER hap ADD COLUMN IF NOT EXISTS content_hash String;
 
 ALTER TABLE events ON CLUSTER hap ADD COLUMN IF NOT EXISTS content_hash String;
