@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { type ClickHouseClient, type ClickHouseSettings, createClient } from '@clickhouse/client';
+import { Session } from 'chdb';
 import { createChdbConnection } from 'chdb/connection';
 import type { Config } from '../config/config.js';
 
@@ -25,6 +26,24 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/**
+ * The embedded data directory is held by another process (a running `hap serve`): chDB takes a
+ * lock on `<dir>/status`. A value the command decides about (send through the server, or say so).
+ */
+export class StoreLockedError extends Error {
+  readonly code = 'store_locked';
+  constructor(readonly path: string, options?: { cause?: unknown }) {
+    super(`the embedded store ${path} is held by another process (a running hap serve)`, options);
+    this.name = 'StoreLockedError';
+  }
+}
+
+/** chDB names the lock only in its message (CHDB_CONNECTION carries every failure to connect). */
+export function isStoreLockError(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  return e?.code === 'CHDB_CONNECTION' && typeof e.message === 'string' && /Cannot lock file \S*status\b/.test(e.message);
+}
+
 function settings(maxMemoryBytes: number): ClickHouseSettings {
   return {
     // 64-bit integers come back as strings in JSON formats; say so explicitly, parse at the boundary.
@@ -45,6 +64,27 @@ function chdbConnection(path: string): ReturnType<typeof createChdbConnection> {
   return createChdbConnection({ path });
 }
 
+/**
+ * The first session on the data directory starts the process's one engine, with the arguments
+ * it gets; createChdbConnection passes none. BACKUP and RESTORE refuse any place outside
+ * `backups.allowed_path` (code 318), which is server configuration, not a setting: it has to be
+ * given here. Backups are issued by this code only (`hap backup`, POST /v1/admin/backup), to a
+ * directory the operator names, so every absolute path is allowed.
+ */
+export const ENGINE_ARGS = ['--backups.allowed_path=/'] as const;
+
+function openEngine(path: string): { session: Session; connection: ReturnType<typeof chdbConnection> } {
+  let session: Session | undefined;
+  try {
+    session = new Session(path, { connectionArgs: ENGINE_ARGS });
+    return { session, connection: chdbConnection(path) };
+  } catch (error) {
+    session?.close();
+    if (isStoreLockError(error)) throw new StoreLockedError(path, { cause: error });
+    throw error;
+  }
+}
+
 function clientInsertBytes(client: ClickHouseClient): InsertBytes {
   return async ({ table, columns, format, body, settings }) => {
     await client.insert({
@@ -62,10 +102,13 @@ export async function openStore(config: Config): Promise<Store> {
   const base = { clickhouse_settings: settings(ch.maxMemoryBytes) };
   let bootstrap: ClickHouseClient;
   let embedded: ReturnType<typeof chdbConnection> | undefined;
+  let engine: Session | undefined;
   if (ch.mode === 'embedded') {
     mkdirSync(ch.path, { recursive: true });
     // chDB binds one data directory per process; every client here shares that engine.
-    embedded = chdbConnection(ch.path);
+    const opened = openEngine(ch.path);
+    engine = opened.session;
+    embedded = opened.connection;
     bootstrap = createClient({ ...base, connection: embedded as unknown as ClientConnection });
   } else {
     bootstrap = createClient({ ...base, url: ch.url, username: ch.username, password: ch.password });
@@ -96,7 +139,11 @@ export async function openStore(config: Config): Promise<Store> {
         await raw.rawInsert({ table: `${ch.database}.${table}`, columns, format, values: body, settings: { max_memory_usage: ch.maxMemoryBytes, ...settings } });
       }
     : clientInsertBytes(client);
-  return { client, insertBytes, mode: ch.mode, database: ch.database, ...(ch.mode === 'server' && ch.cluster ? { cluster: ch.cluster } : {}), close: () => client.close() };
+  return { client, insertBytes, mode: ch.mode, database: ch.database, ...(ch.mode === 'server' && ch.cluster ? { cluster: ch.cluster } : {}), close: async () => {
+      await client.close();
+      engine?.close();
+    },
+  };
 }
 
 /**
