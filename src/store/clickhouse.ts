@@ -1,6 +1,7 @@
 // The one module that owns the ClickHouse client: embedded chDB by default, HTTP to a server
 // when configured. Same SQL and schema in both modes. Format settings are explicit here.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { type ClickHouseClient, type ClickHouseSettings, createClient } from '@clickhouse/client';
 import { Session } from 'chdb';
@@ -38,10 +39,28 @@ export class StoreLockedError extends Error {
   }
 }
 
-/** chDB names the lock only in its message (CHDB_CONNECTION carries every failure to connect). */
-export function isStoreLockError(error: unknown): boolean {
-  const e = error as { code?: unknown; message?: unknown } | null;
-  return e?.code === 'CHDB_CONNECTION' && typeof e.message === 'string' && /Cannot lock file \S*status\b/.test(e.message);
+/**
+ * The process holding an embedded data directory, if another one does. The engine writes its PID
+ * to `<dir>/status` and holds a lock on it while it runs; it removes the file when it stops, and a
+ * file left by a crash names a process that is gone. Checked before connecting: chDB's refusal
+ * says only "Failed to create connection" (the lock is printed to stderr by the engine).
+ */
+export function storeHolder(path: string, self = process.pid): number | null {
+  let text: string;
+  try {
+    text = readFileSync(join(path, 'status'), 'utf8');
+  } catch {
+    return null;
+  }
+  const pid = Number(/^PID:\s*(\d+)/m.exec(text)?.[1]);
+  if (!Number.isInteger(pid) || pid <= 0 || pid === self) return null;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (error) {
+    // EPERM: it exists but is another user's; ESRCH: gone.
+    return (error as { code?: string }).code === 'EPERM' ? pid : null;
+  }
 }
 
 function settings(maxMemoryBytes: number): ClickHouseSettings {
@@ -74,13 +93,15 @@ function chdbConnection(path: string): ReturnType<typeof createChdbConnection> {
 export const ENGINE_ARGS = ['--backups.allowed_path=/'] as const;
 
 function openEngine(path: string): { session: Session; connection: ReturnType<typeof chdbConnection> } {
+  if (storeHolder(path) !== null) throw new StoreLockedError(path);
   let session: Session | undefined;
   try {
     session = new Session(path, { connectionArgs: ENGINE_ARGS });
     return { session, connection: chdbConnection(path) };
   } catch (error) {
     session?.close();
-    if (isStoreLockError(error)) throw new StoreLockedError(path, { cause: error });
+    // Taken between the check and the connection.
+    if ((error as { code?: unknown }).code === 'CHDB_CONNECTION' && storeHolder(path) !== null) throw new StoreLockedError(path, { cause: error });
     throw error;
   }
 }
