@@ -34,6 +34,7 @@ import { auditRoutes } from './routes/audit.js';
 import { peopleRevealRoutes } from './routes/people-reveal.js';
 import { rejectionPayloadRoutes } from './routes/rejection-payload.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { adminBackupRoutes } from './routes/admin-backup.js';
 
 export interface AppOptions {
   /** Where POST /v1/events puts events; default: straight into the store. */
@@ -120,6 +121,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
         { name: 'quality', description: '质量控制 quality checks' },
         { name: 'reference', description: '参考数据 reference data' },
         { name: 'health', description: 'liveness and readiness' },
+        { name: 'operations', description: '运维 operations: backups' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -169,6 +171,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   await app.register(rejectionPayloadRoutes, { runtime });
   await app.register(auditRoutes, { runtime });
   await app.register(tokenRoutes, { runtime, tokens });
+  await app.register(adminBackupRoutes, { runtime });
 
   const dashboard = readFileSync(DASHBOARD, 'utf8');
   app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(dashboard));

@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, summary: 'the body is larger than HAP_BODY_LIMIT_MB (after decompression)' },
   too_many_events: { status: 413, summary: 'more events in one request than HAP_MAX_EVENTS_PER_REQUEST; split the batch' },
   unsupported_media_type: { status: 415, summary: 'send application/json, application/x-ndjson or text/csv, uncompressed or gzip' },
+  backup_refused: { status: 409, summary: 'no backup made: the directory is not new or empty, or the store is a ClickHouse server (use its own BACKUP)' },
   server_busy: { status: 503, summary: 'too many heavy reads (worklists, reports, exports) at once; retry after the Retry-After seconds' },
   store_unavailable: { status: 503, summary: 'ClickHouse did not answer; retry later (nothing was acknowledged)' },
   internal: { status: 500, summary: 'a bug: reported with the request id' },

@@ -25,6 +25,8 @@ export const PERMISSIONS = [
   'tokens:manage',
   /** GET /v1/audit */
   'audit:read',
+  /** POST /v1/admin/backup: a copy of all the data and its keys (recorded) */
+  'operations:backup',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -34,7 +36,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   street_supervisor: ['figures:read', 'lists:read', 'pii:reveal', 'rejections:read'],
   institution_user: ['figures:read', 'lists:read', 'pii:reveal', 'rejections:read'],
   submitter: ['events:submit'],
-  operator: ['figures:read', 'events:submit', 'rejections:read', 'rejections:payload', 'population:write', 'operations:read', 'tokens:manage', 'audit:read'],
+  operator: ['figures:read', 'events:submit', 'rejections:read', 'rejections:payload', 'population:write', 'operations:read', 'tokens:manage', 'audit:read', 'operations:backup'],
 };
 
 /** The level of the scope each role takes: a district supervisor and an operator see the county. */

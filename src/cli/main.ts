@@ -14,6 +14,8 @@ Usage: hap <command> [options]      hap <command> --help, hap help <command>: it
   generate              write a synthetic district's events and population
   population import FILE.csv   load denominators (columns year,division_code,group,count)
   migrate               apply schema migrations
+  backup DIR            the embedded store and its keys into a new directory (through a running server too)
+  restore DIR           replace the embedded store with a backup and install its keys (server stopped)
   ingest                Kafka consumer worker (HAP_KAFKA_BROKERS); status on HAP_INGEST_PORT
   produce FILE…         event files → the Kafka topic (keyed by person)
   kafka init            create the event topic and the dead-letter topic
@@ -35,6 +37,8 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   generate: async () => (await import('./commands/generate.js')).generateCommand,
   population: async () => (await import('./commands/population.js')).populationCommand,
   migrate: async () => (await import('./commands/migrate.js')).migrateCommand,
+  backup: async () => (await import('./commands/backup.js')).backupCommand,
+  restore: async () => (await import('./commands/restore.js')).restoreCommand,
   ingest: async () => (await import('./commands/ingest.js')).ingestCommand,
   produce: async () => (await import('./commands/produce.js')).produceCommand,
   kafka: async () => (await import('./commands/kafka.js')).kafkaCommand,

@@ -61,6 +61,9 @@ const envSchema = z.object({
   HAP_HEAVY_QUEUE: z.coerce.number().int().min(0).max(1_000).default(8),
   // Requests per minute of one caller (one token, or one address without a token).
   HAP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  // The CLI beside a running server (hap import, population import, backup): send through its API.
+  HAP_API_URL: z.url().optional(),
+  HAP_API_TOKEN: z.string().min(1).optional(),
   HAP_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -107,6 +110,8 @@ export interface Config {
     readonly oidc?: { readonly issuer: string; readonly jwksUrl?: string; readonly audience?: string; readonly roleClaim: string; readonly scopeClaim: string };
   };
   readonly sealingKeys?: string;
+  /** a running server the CLI sends through (its store is locked to it): base URL and bearer token */
+  readonly api: { readonly url?: string; readonly token?: string };
   /** what one HTTP request may cost (src/api/app.ts, src/api/heavy-limit.ts) */
   readonly limits: {
     /** events in one POST /v1/events (more: 413) */
@@ -198,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
         : {}),
     },
     ...(e.HAP_SEALING_KEYS ? { sealingKeys: e.HAP_SEALING_KEYS } : {}),
+    api: { ...(e.HAP_API_URL ? { url: e.HAP_API_URL.replace(/\/+$/, '') } : {}), ...(e.HAP_API_TOKEN ? { token: e.HAP_API_TOKEN } : {}) },
     limits: {
       maxEventsPerRequest: e.HAP_MAX_EVENTS_PER_REQUEST,
       maxListedRejections: e.HAP_MAX_LISTED_REJECTIONS,

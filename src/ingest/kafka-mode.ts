@@ -18,8 +18,9 @@ export interface KafkaMode {
   stop(): Promise<void>;
 }
 
-export function busFor(runtime: Runtime): EventBus {
-  const kafka = runtime.config.kafka;
+/** The bus of the configured brokers: needs the configuration only (`hap produce` opens no store). */
+export function busFor(owner: Pick<Runtime, 'config'>): EventBus {
+  const kafka = owner.config.kafka;
   if (!kafka) throw new Error('Kafka mode needs HAP_KAFKA_BROKERS');
   return kafkajsBus({ brokers: kafka.brokers, ssl: kafka.ssl, ...(kafka.sasl ? { sasl: kafka.sasl } : {}) });
 }

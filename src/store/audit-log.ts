@@ -5,7 +5,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { toDateTime64 } from './clickhouse-values.js';
 import { queryRows } from './clickhouse.js';
 
-export const AUDIT_ACTIONS = ['identity.reveal', 'rejection.payload', 'export', 'token.create', 'token.revoke'] as const;
+export const AUDIT_ACTIONS = ['identity.reveal', 'rejection.payload', 'export', 'token.create', 'token.revoke', 'backup.create'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntry {

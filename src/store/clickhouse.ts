@@ -1,8 +1,10 @@
 // The one module that owns the ClickHouse client: embedded chDB by default, HTTP to a server
 // when configured. Same SQL and schema in both modes. Format settings are explicit here.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { type ClickHouseClient, type ClickHouseSettings, createClient } from '@clickhouse/client';
+import type { Session } from 'chdb';
 import type { createChdbConnection } from 'chdb/connection';
 import type { Config } from '../config/config.js';
 
@@ -23,6 +25,42 @@ export interface Store {
   /** the cluster when tables are replicated and distributed (HAP_CLICKHOUSE_CLUSTER) */
   readonly cluster?: string;
   close(): Promise<void>;
+}
+
+/**
+ * The embedded data directory is held by another process (a running `hap serve`): chDB takes a
+ * lock on `<dir>/status`. A value the command decides about (send through the server, or say so).
+ */
+export class StoreLockedError extends Error {
+  readonly code = 'store_locked';
+  constructor(readonly path: string, options?: { cause?: unknown }) {
+    super(`the embedded store ${path} is held by another process (a running hap serve)`, options);
+    this.name = 'StoreLockedError';
+  }
+}
+
+/**
+ * The process holding an embedded data directory, if another one does. The engine writes its PID
+ * to `<dir>/status` and holds a lock on it while it runs; it removes the file when it stops, and a
+ * file left by a crash names a process that is gone. Checked before connecting: chDB's refusal
+ * says only "Failed to create connection" (the lock is printed to stderr by the engine).
+ */
+export function storeHolder(path: string, self = process.pid): number | null {
+  let text: string;
+  try {
+    text = readFileSync(join(path, 'status'), 'utf8');
+  } catch {
+    return null;
+  }
+  const pid = Number(/^PID:\s*(\d+)/m.exec(text)?.[1]);
+  if (!Number.isInteger(pid) || pid <= 0 || pid === self) return null;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (error) {
+    // EPERM: it exists but is another user's; ESRCH: gone.
+    return (error as { code?: string }).code === 'EPERM' ? pid : null;
+  }
 }
 
 function settings(maxMemoryBytes: number): ClickHouseSettings {
@@ -49,6 +87,30 @@ async function chdbConnection(path: string): Promise<ReturnType<typeof createChd
   return create({ path });
 }
 
+/**
+ * The first session on the data directory starts the process's one engine, with the arguments
+ * it gets; createChdbConnection passes none. BACKUP and RESTORE refuse any place outside
+ * `backups.allowed_path` (code 318), which is server configuration, not a setting: it has to be
+ * given here. Backups are issued by this code only (`hap backup`, POST /v1/admin/backup), to a
+ * directory the operator names, so every absolute path is allowed.
+ */
+export const ENGINE_ARGS = ['--backups.allowed_path=/'] as const;
+
+async function openEngine(path: string): Promise<{ session: Session; connection: Awaited<ReturnType<typeof chdbConnection>> }> {
+  if (storeHolder(path) !== null) throw new StoreLockedError(path);
+  const { Session: EngineSession } = await import('chdb');
+  let session: Session | undefined;
+  try {
+    session = new EngineSession(path, { connectionArgs: ENGINE_ARGS });
+    return { session, connection: await chdbConnection(path) };
+  } catch (error) {
+    session?.close();
+    // Taken between the check and the connection.
+    if ((error as { code?: unknown }).code === 'CHDB_CONNECTION' && storeHolder(path) !== null) throw new StoreLockedError(path, { cause: error });
+    throw error;
+  }
+}
+
 function clientInsertBytes(client: ClickHouseClient): InsertBytes {
   return async ({ table, columns, format, body, settings }) => {
     await client.insert({
@@ -66,10 +128,13 @@ export async function openStore(config: Config): Promise<Store> {
   const base = { clickhouse_settings: settings(ch.maxMemoryBytes) };
   let bootstrap: ClickHouseClient;
   let embedded: Awaited<ReturnType<typeof chdbConnection>> | undefined;
+  let engine: Session | undefined;
   if (ch.mode === 'embedded') {
     mkdirSync(ch.path, { recursive: true });
     // chDB binds one data directory per process; every client here shares that engine.
-    embedded = await chdbConnection(ch.path);
+    const opened = await openEngine(ch.path);
+    engine = opened.session;
+    embedded = opened.connection;
     bootstrap = createClient({ ...base, connection: embedded as unknown as ClientConnection });
   } else {
     bootstrap = createClient({ ...base, url: ch.url, username: ch.username, password: ch.password });
@@ -100,7 +165,11 @@ export async function openStore(config: Config): Promise<Store> {
         await raw.rawInsert({ table: `${ch.database}.${table}`, columns, format, values: body, settings: { max_memory_usage: ch.maxMemoryBytes, ...settings } });
       }
     : clientInsertBytes(client);
-  return { client, insertBytes, mode: ch.mode, database: ch.database, ...(ch.mode === 'server' && ch.cluster ? { cluster: ch.cluster } : {}), close: () => client.close() };
+  return { client, insertBytes, mode: ch.mode, database: ch.database, ...(ch.mode === 'server' && ch.cluster ? { cluster: ch.cluster } : {}), close: async () => {
+      await client.close();
+      engine?.close();
+    },
+  };
 }
 
 /**

@@ -9,10 +9,14 @@ describe('pseudonym key', () => {
   it('is generated once in the data directory, readable by its owner only, and then reused', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hap-key-'));
     const config = loadConfig({ HAP_DATA_DIR: dir });
-    const first = resolvePseudonymKey(config);
+    const said: string[] = [];
+    const first = resolvePseudonymKey(config, (m) => said.push(m));
     expect(first.length).toBeGreaterThanOrEqual(32);
     expect(statSync(join(dir, 'pseudonym.key')).mode & 0o777).toBe(0o600);
-    expect(resolvePseudonymKey(config).equals(first)).toBe(true);
+    expect(resolvePseudonymKey(config, (m) => said.push(m)).equals(first)).toBe(true);
+    // Said loudly once, where it is made: losing it splits every resident into a new person.
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/^!! pseudonym key created in .*pseudonym\.key: back it up .*new events of known residents become new people/);
   });
 
   it('comes from configuration when given, and is required with a ClickHouse server', () => {

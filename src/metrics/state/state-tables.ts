@@ -4,6 +4,7 @@
 // data: their shape follows the subjects' registries, and a change of shape drops and rebuilds them
 // (the DDL hash in `state_builds`), so they need no migration of their own.
 import { createHash } from 'node:crypto';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { PROGRAMS } from '../../transform/event-schema.js';
 import { type ColumnType, STATE_TABLE_OF, SUBJECTS, type SubjectId } from '../subjects.js';
 
@@ -114,4 +115,13 @@ export function stateDdlHash(tables: readonly MaintainedTable[]): string {
   const hash = createHash('sha256');
   for (const t of tables) hash.update(t.ddl).update(t.insertSql).update(JSON.stringify(t.params ?? {}));
   return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * No year of the state is current any more: the next serving process builds every year again
+ * from the log, and reads use the log meanwhile. After a restore: the state tables of a backup
+ * taken while serving may be a batch behind its event log.
+ */
+export async function forgetStateBuilds(client: ClickHouseClient): Promise<void> {
+  await client.command({ query: 'TRUNCATE TABLE IF EXISTS state_builds' });
 }
