@@ -3,14 +3,16 @@ import { randomInt } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { assessmentCsv, assessmentXlsx, buildAssessment, loadWeights, XLSX_CONTENT_TYPE } from '../../metrics/assessment.js';
+import { assessmentCsv, assessmentXlsx, loadWeights, XLSX_CONTENT_TYPE } from '../../metrics/assessment.js';
 import { drawPhoneSample, phoneSampleCsv, SAMPLE_SERVICE_IDS, type SampleService } from '../../metrics/phone-sample.js';
 import type { Runtime } from '../../runtime.js';
 import { principal, recordExport } from '../access.js';
 import { ApiError, invalidParameter } from '../errors.js';
 import { checkGrouping, resolvePeriod } from '../params.js';
-import { checkInstitutionGrouping, scopeAssessment, scopedRegion } from '../scope.js';
+import { checkInstitutionGrouping, scopedRegion } from '../scope.js';
 import { dateParam, errorResponse, indicatorRowSchema, regionParam, yearParam } from '../schemas.js';
+import { provenanceSchema } from '../provenance-schema.js';
+import { signedAssessment } from '../signed-assessment.js';
 
 const periodSchema = z.object({ year: z.number().int(), evaluation_date: z.string(), as_of: z.string().nullable() });
 const regionSchema = z.object({ code: z.string(), name: z.string(), level: z.string() });
@@ -36,6 +38,7 @@ const assessmentSchema = z.object({
     }),
   ),
   scores: z.object({ rows: z.array(groupScoreSchema), total: groupScoreSchema }),
+  provenance: provenanceSchema,
 });
 
 const sampleRowSchema = z.object({
@@ -97,7 +100,8 @@ export const reportRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (
       schema: {
         tags: ['indicators'],
         summary: '年度考核汇总 annual assessment: every indicator per street/town or institution with weight and score = weight × min(1, rate / target)',
-        description: 'format=csv: UTF-8 with BOM (opens in Excel); format=xlsx: sheet 考核汇总.',
+        description:
+          'Every format carries the provenance (definitions version, parameters and weights in force, evaluation date, receipt cut-off, events counted, SHA-256 of the figures): JSON `provenance`; CSV a block of `#出处 provenance,<key>,<value>` rows after an empty line; XLSX a sheet 出处. format=csv: UTF-8 with BOM (opens in Excel); format=xlsx: sheet 考核汇总. POST /v1/reports/assessment/verify checks it.',
         querystring: z.object({
           ...commonQuery,
           by: z.enum(['street', 'institution']).default('street'),
@@ -123,7 +127,7 @@ export const reportRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (
       const region = scopedRegion(who, reference, q.region);
       checkGrouping(region, q.by);
       const period = resolvePeriod(q.year, q.as_of);
-      const assessment = scopeAssessment(who, await buildAssessment(runtime, { period, region, by: q.by, weights }));
+      const assessment = await signedAssessment(runtime, who, { period, region, by: q.by, weights });
       if (q.format === 'json') return assessment;
       const file = `assessment-${region.code}-${period.year}`;
       await recordExport(runtime, request, `${file}.${q.format}`);
