@@ -3,7 +3,9 @@ import { randomInt } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { assessmentCsv, assessmentXlsx, loadWeights, XLSX_CONTENT_TYPE } from '../../metrics/assessment.js';
+import { assessmentCsv, assessmentTable, assessmentXlsx, loadWeights, XLSX_CONTENT_TYPE } from '../../metrics/assessment.js';
+import { COLUMNAR_CONTENT_TYPES, type Column, rowsToColumnar } from '../../store/columnar.js';
+import { sendColumnar } from '../columnar-reply.js';
 import { drawPhoneSample, phoneSampleCsv, SAMPLE_SERVICE_IDS, type SampleService } from '../../metrics/phone-sample.js';
 import type { Runtime } from '../../runtime.js';
 import { principal, recordExport } from '../access.js';
@@ -63,6 +65,21 @@ const sampleSchema = z.object({
 });
 
 const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
+
+/** The assessment table (the CSV's rows) in a columnar export; the provenance rides in the Arrow schema metadata. */
+const ASSESSMENT_COLUMNS: readonly Column[] = [
+  { name: 'indicator', type: 'String' },
+  { name: 'name_en', type: 'String' },
+  { name: 'code', type: 'String' },
+  { name: 'name', type: 'String' },
+  { name: 'numerator', type: 'Int32', nullable: true },
+  { name: 'denominator', type: 'Int32', nullable: true },
+  { name: 'rate', type: 'Float64', nullable: true },
+  { name: 'target', type: 'Float64', nullable: true },
+  { name: 'weight', type: 'Float64' },
+  { name: 'score', type: 'Float64' },
+  { name: 'formula', type: 'String' },
+];
 const csvBody = z.string().describe('UTF-8 with a BOM, Chinese headers first');
 
 const commonQuery = {
@@ -105,7 +122,7 @@ export const reportRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (
         querystring: z.object({
           ...commonQuery,
           by: z.enum(['street', 'institution']).default('street'),
-          format: z.enum(['json', 'csv', 'xlsx']).default('json'),
+          format: z.enum(['json', 'csv', 'xlsx', 'arrow', 'parquet']).default('json'),
         }),
         response: {
           200: {
@@ -114,6 +131,8 @@ export const reportRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (
               'application/json': { schema: assessmentSchema },
               'text/csv': { schema: csvBody },
               [XLSX_CONTENT_TYPE]: { schema: z.string().meta({ format: 'binary' }) },
+              [COLUMNAR_CONTENT_TYPES.arrow]: { schema: z.string().meta({ format: 'binary' }).describe('Arrow IPC stream; schema metadata `provenance` holds the provenance as JSON') },
+              [COLUMNAR_CONTENT_TYPES.parquet]: { schema: z.string().meta({ format: 'binary' }).describe('Parquet (the table only; its provenance: JSON, CSV, XLSX or Arrow)') },
             },
           },
           400: errorResponse,
@@ -130,6 +149,10 @@ export const reportRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (
       const assessment = await signedAssessment(runtime, who, { period, region, by: q.by, weights });
       if (q.format === 'json') return assessment;
       const file = `assessment-${region.code}-${period.year}`;
+      if (q.format === 'arrow' || q.format === 'parquet') {
+        const body = await rowsToColumnar(runtime.store.client, q.format, ASSESSMENT_COLUMNS, assessmentTable(assessment), { provenance: JSON.stringify(assessment.provenance) });
+        return sendColumnar(runtime, request, reply, q.format, file, body);
+      }
       await recordExport(runtime, request, `${file}.${q.format}`);
       if (q.format === 'csv') return sendDownload(reply, CSV_CONTENT_TYPE, `${file}.csv`, assessmentCsv(assessment));
       return sendDownload(reply, XLSX_CONTENT_TYPE, `${file}.xlsx`, await assessmentXlsx(assessment));
