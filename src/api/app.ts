@@ -24,6 +24,7 @@ import { qualityIssueRoutes } from './routes/quality-issues.js';
 import { qualityCompletenessRoutes } from './routes/quality-completeness.js';
 import { followupRoutes } from './routes/followups-overdue.js';
 import { reportRoutes } from './routes/reports.js';
+import { reportVerifyRoutes } from './routes/reports-verify.js';
 import { trendRoutes } from './routes/trends.js';
 import { OidcVerifier } from '../auth/oidc.js';
 import { TokenVerifier } from '../auth/token-store.js';
@@ -165,6 +166,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     await heavyReads.register(qualityCompletenessRoutes, { runtime });
     await heavyReads.register(followupRoutes, { runtime });
     await heavyReads.register(reportRoutes, { runtime });
+    await heavyReads.register(reportVerifyRoutes, { runtime });
   });
   await app.register(trendRoutes, { runtime });
   await app.register(peopleRevealRoutes, { runtime });

@@ -14,6 +14,8 @@ import type { ReferenceData } from '../reference/reference-data.js';
 import { evaluateIndicators, type IndicatorRow, type StateStatus } from './evaluate.js';
 import type { EvaluationPeriod } from './evaluation-period.js';
 import type { Indicator } from './indicator-schema.js';
+import { type Provenance, provenanceRows } from './provenance.js';
+import type { SubjectSource } from './subjects.js';
 import { type CsvCell, csvField, safeCellText } from './spreadsheet-cells.js';
 
 export const DEFAULT_WEIGHTS_FILE = fileURLToPath(new URL('../../pipelines/assessment.json', import.meta.url));
@@ -96,6 +98,8 @@ export interface Assessment {
   max_score: number;
   indicators: AssessmentIndicator[];
   scores: { rows: GroupScore[]; total: GroupScore };
+  /** what it was computed from and a hash of its figures (src/metrics/provenance.ts) */
+  provenance?: Provenance;
 }
 
 /** What the assessment reads: the store, the reference data, the catalogue and (when kept) the state. */
@@ -108,13 +112,13 @@ export interface AssessmentSources {
 
 export async function buildAssessment(
   runtime: AssessmentSources,
-  options: { period: EvaluationPeriod; region: Division; by: AssessmentLevel; weights?: Weights },
+  options: { period: EvaluationPeriod; region: Division; by: AssessmentLevel; weights?: Weights; source?: SubjectSource },
 ): Promise<Assessment> {
   const { period, region, by } = options;
   const weights = options.weights ?? loadWeights(runtime.catalogue);
   const indicators: AssessmentIndicator[] = [];
   // One scan per subject for all its indicators (the maintained state when current, else the log).
-  const results = await evaluateIndicators(runtime.store.client, runtime.reference, runtime.catalogue, { period, region, by, ...(runtime.state ? { state: runtime.state } : {}) });
+  const results = await evaluateIndicators(runtime.store.client, runtime.reference, runtime.catalogue, { period, region, by, ...(runtime.state ? { state: runtime.state } : {}), ...(options.source ? { source: options.source } : {}) });
   for (const [index, indicator] of runtime.catalogue.entries()) {
     const result = results[index]!;
     const weight = weights.get(indicator.id) ?? 0;
@@ -193,8 +197,13 @@ export function toCsv(header: readonly string[], rows: readonly (readonly CsvCel
   return `${UTF8_BOM}${[header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
 
+/**
+ * The table, then (when the assessment has one) its provenance after an empty line: rows
+ * `#出处 provenance,<key>,<value>`, so the table above keeps its header and columns and a reader
+ * that skips lines starting with # skips the block.
+ */
 export function assessmentCsv(a: Assessment): string {
-  return toCsv(
+  const table = toCsv(
     ASSESSMENT_HEADER,
     assessmentTable(a).map((r) => [
       r.indicator, r.name_en, r.code, r.name, r.numerator, r.denominator,
@@ -203,6 +212,9 @@ export function assessmentCsv(a: Assessment): string {
       r.weight, r.score.toFixed(2), r.formula,
     ]),
   );
+  if (!a.provenance) return table;
+  const block = provenanceRows(a.provenance).map(([key, value]) => ['#出处 provenance', key, value].map(csvField).join(','));
+  return `${table}\r\n${block.join('\r\n')}\r\n`;
 }
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -221,5 +233,11 @@ export async function assessmentXlsx(a: Assessment): Promise<Buffer> {
   sheet.getColumn(7).numFmt = '0.0%';
   sheet.getColumn(8).numFmt = '0.0%';
   sheet.getColumn(10).numFmt = '0.00';
+  if (a.provenance) {
+    const provenance = workbook.addWorksheet('出处');
+    provenance.columns = [{ header: '项目 item', width: 22 }, { header: '值 value', width: 100 }];
+    provenance.getRow(1).font = { bold: true };
+    for (const [key, value] of provenanceRows(a.provenance)) provenance.addRow([key, safeCellText(value)]);
+  }
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

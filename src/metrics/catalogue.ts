@@ -3,6 +3,9 @@
 // Parameters marked (ours) in DOMAIN.md are parameters here, so a district changes them without code.
 import { type Indicator, indicatorSchema } from './indicator-schema.js';
 
+/** The definitions this catalogue implements (DOMAIN.md): named in every assessment's provenance. */
+export const DEFINITIONS_VERSION = 'v2';
+
 const SPEC = '《国家基本公共卫生服务规范（第三版）》(2017)';
 
 /** DOMAIN.md: basic fields (ours) and the reduced set for children under 7. */

@@ -8,7 +8,9 @@ import { inRegion, patientSubject, STATE_TABLE_OF } from '../metrics/subjects.js
 import { ISSUE_STATE_TABLE } from './issue-state.js';
 import type { Division } from '../reference/divisions.js';
 import type { ReferenceData } from '../reference/reference-data.js';
+import type { Readable } from 'node:stream';
 import { queryRows } from '../store/clickhouse.js';
+import { type ColumnarFormat, queryColumnar } from '../store/columnar.js';
 import { MASKED_PEOPLE } from './masked-people.js';
 import type { Program } from '../transform/event-schema.js';
 
@@ -40,11 +42,16 @@ export interface OverdueRow {
   days_overdue: number;
 }
 
-export async function listOverdue(
-  client: ClickHouseClient,
-  reference: ReferenceData,
-  q: { period: EvaluationPeriod; region: Division; institution?: string; programs: Program[]; page: number; pageSize: number; state?: StateStatus },
-): Promise<{ total: number; rows: OverdueRow[] }> {
+export interface OverdueQuery {
+  period: EvaluationPeriod;
+  region: Division;
+  institution?: string;
+  programs: Program[];
+  state?: StateStatus;
+}
+
+/** The relation `overdue` (one row per person and program past due) and its parameters. */
+async function overdueRelation(reference: ReferenceData, q: OverdueQuery): Promise<{ sql: string; params: Record<string, unknown> }> {
   const programs = q.programs.length > 0 ? q.programs : (Object.keys(FOLLOWUP_CADENCE_DAYS) as Program[]);
   const fromState = (await sourceFor(q.state, q.period, 'patient')) === 'state' && (await sourceFor(q.state, q.period, 'issues')) === 'state';
   // The kept patient rows and the masked identities kept with the worklist, or both from the log.
@@ -73,14 +80,30 @@ overdue AS (
     programs,
     institution: q.institution ?? '',
     cadence: programs.map((p) => FOLLOWUP_CADENCE_DAYS[p]),
-    limit: q.pageSize,
-    offset: (q.page - 1) * q.pageSize,
   };
+  return { sql, params };
+}
+
+const ORDER = 'ORDER BY days_overdue DESC, division_code, id_masked';
+
+export async function listOverdue(
+  client: ClickHouseClient,
+  reference: ReferenceData,
+  q: OverdueQuery & { page: number; pageSize: number },
+): Promise<{ total: number; rows: OverdueRow[] }> {
+  const { sql, params: relationParams } = await overdueRelation(reference, q);
+  const params = { ...relationParams, limit: q.pageSize, offset: (q.page - 1) * q.pageSize };
   const [count] = await queryRows<{ n: string }>(client, `${sql} SELECT count() AS n FROM overdue`, params);
   const rows = await queryRows<OverdueRow & { days_overdue: string | number }>(
     client,
-    `${sql} SELECT * FROM overdue ORDER BY days_overdue DESC, division_code, id_masked LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
+    `${sql} SELECT * FROM overdue ${ORDER} LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
     params,
   );
   return { total: Number(count?.n ?? 0), rows: rows.map((r) => ({ ...r, days_overdue: Number(r.days_overdue) })) };
+}
+
+/** Every overdue row, in the list's order, as ClickHouse writes it in a columnar format (no paging). */
+export async function overdueColumnar(client: ClickHouseClient, reference: ReferenceData, q: OverdueQuery, format: ColumnarFormat): Promise<Readable> {
+  const { sql, params } = await overdueRelation(reference, q);
+  return queryColumnar(client, `${sql} SELECT program, person_ref, id_masked, name_masked, institution_code, division_code, last_followup_on, due_on, toInt32(days_overdue) AS days_overdue FROM overdue ${ORDER}`, params, format);
 }

@@ -36,6 +36,7 @@ const ROUTES: { name: string; method: 'GET' | 'POST' | 'PUT'; url: string; body?
   { name: 'worklist', method: 'GET', url: '/v1/quality/issues?year=2025', allowed: ['district_supervisor', 'street_supervisor', 'institution_user'] },
   { name: 'overdue', method: 'GET', url: '/v1/followups/overdue?as_of=2025-12-31', allowed: ['district_supervisor', 'street_supervisor', 'institution_user'] },
   { name: 'assessment', method: 'GET', url: '/v1/reports/assessment?year=2025&by=institution', allowed: ['district_supervisor', 'street_supervisor', 'institution_user', 'operator'] },
+  { name: 'assessment verify', method: 'POST', url: '/v1/reports/assessment/verify', body: {}, allowed: ['district_supervisor', 'street_supervisor', 'institution_user', 'operator'] },
   { name: 'rejections', method: 'GET', url: '/v1/rejections', allowed: ['district_supervisor', 'street_supervisor', 'institution_user', 'operator'] },
   { name: 'population read', method: 'GET', url: '/v1/population/2025', allowed: ['district_supervisor', 'street_supervisor', 'institution_user', 'operator'] },
   { name: 'population write', method: 'PUT', url: '/v1/population/2031', body: [{ division_code: '500104001001', group: 'resident', count: 10 }], allowed: ['operator'] },
@@ -250,6 +251,25 @@ describe('reveal and payloads on record', () => {
     expect(JSON.parse(res.json().payload).institution_code).toBe(OTHER_INSTITUTION);
     expect((await app.inject({ url, headers: bearer(tokens.district_supervisor) })).statusCode).toBe(403);
     expect(list.body).not.toMatch(/"id_number":"\d{17}/);
+  });
+
+  it('verifies an assessment under the same scope rules: another street is a 403', async () => {
+    const made = await app.inject({ url: `/v1/reports/assessment?year=2025&region=${OTHER_STREET}`, headers: bearer(tokens.district_supervisor) });
+    expect(made.statusCode, made.body).toBe(200);
+    const verify = (role: Role) => app.inject({ method: 'POST', url: '/v1/reports/assessment/verify', headers: bearer(tokens[role]), payload: made.json() });
+    expect((await verify('district_supervisor')).json().match).toBe(true);
+    const street = await verify('street_supervisor');
+    expect(street.statusCode, street.body).toBe(403);
+    // An institution user reads figures by institution only.
+    expect((await verify('institution_user')).statusCode).toBe(403);
+  });
+
+  it('gives an institution user an Arrow export of their own row only', async () => {
+    const res = await app.inject({ url: '/v1/indicators/archive_coverage?year=2025&by=institution&format=arrow', headers: bearer(tokens.institution_user) });
+    expect(res.statusCode, res.body).toBe(200);
+    const { tableFromIPC } = await import('apache-arrow');
+    const codes = tableFromIPC(res.rawPayload).toArray().map((r) => r.toJSON().code);
+    expect(codes).toEqual([INSTITUTION, INSTITUTION]);
   });
 
   it('records exports and offers no way to change the audit log', async () => {

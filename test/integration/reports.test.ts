@@ -107,7 +107,8 @@ describe('GET /v1/reports/assessment', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe('attachment; filename="assessment-500104-2025.csv"');
     expect([...res.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const lines = res.body.slice(1).trimEnd().split('\r\n');
+    // The table, then its provenance after an empty line (test/integration/assessment-provenance.test.ts).
+    const lines = res.body.slice(1).split('\r\n\r\n')[0]!.trimEnd().split('\r\n');
     expect(lines[0]).toBe(HEADER);
     expect(lines).toHaveLength(1 + runtime.catalogue.length * (8 + 1) + 8 + 1);
     // No target: scored against 100% (8 × 0.6).

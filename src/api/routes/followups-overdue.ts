@@ -1,7 +1,8 @@
 // GET /v1/followups/overdue: people under management whose next follow-up is past due, masked.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listOverdue } from '../../quality/overdue.js';
+import { listOverdue, overdueColumnar } from '../../quality/overdue.js';
+import { formatParam, sendColumnar, withColumnar } from '../columnar-reply.js';
 import type { Runtime } from '../../runtime.js';
 import { PROGRAMS } from '../../transform/event-schema.js';
 import { principal } from '../access.js';
@@ -27,9 +28,10 @@ export const followupRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async
           as_of: dateParam.optional().describe('default: today'),
           page: pageParam,
           page_size: pageSizeParam,
+          format: formatParam,
         }),
         response: {
-          200: z.object({
+          200: withColumnar('the overdue list, masked: JSON (paged), or every row as Arrow IPC stream or Parquet written by ClickHouse', z.object({
             as_of: z.string(),
             total: z.number().int(),
             page: z.number().int(),
@@ -47,18 +49,24 @@ export const followupRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async
                 days_overdue: z.number().int(),
               }),
             ),
-          }),
+          })),
           400: errorResponse,
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
       const programs = listParam('program', PROGRAMS, q.program) as (typeof PROGRAMS)[number][];
       const period = resolvePeriod(q.as_of ? Number(q.as_of.slice(0, 4)) : undefined, q.as_of);
       const who = principal(request);
       const institution = scopedInstitution(who, q.institution);
-      const result = await listOverdue(client, reference, { period, region: scopedRegion(who, reference, q.region), ...(institution ? { institution } : {}), programs, page: q.page, pageSize: q.page_size, ...(runtime.state ? { state: runtime.state } : {}) });
+      const region = scopedRegion(who, reference, q.region);
+      const query = { period, region, ...(institution ? { institution } : {}), programs, ...(runtime.state ? { state: runtime.state } : {}) };
+      if (q.format !== 'json') {
+        const body = await overdueColumnar(client, reference, query, q.format);
+        return sendColumnar(runtime, request, reply, q.format, `followups-overdue-${region.code}-${period.evalDate}`, body);
+      }
+      const result = await listOverdue(client, reference, { ...query, page: q.page, pageSize: q.page_size });
       return { as_of: period.evalDate, page: q.page, page_size: q.page_size, ...result };
     },
   );

@@ -8,7 +8,8 @@ import { findIndicator, checkGrouping, resolvePeriod } from '../params.js';
 import { principal } from '../access.js';
 import { checkInstitutionGrouping, restrictToInstitution, scopedRegion } from '../scope.js';
 import { byParam, errorResponse, indicatorRowSchema, periodQuery, periodSchema, regionSchema } from '../schemas.js';
-
+import { formatParam, sendColumnar, withColumnar } from '../columnar-reply.js';
+import { type Column, rowsToColumnar } from '../../store/columnar.js';
 
 const catalogueEntry = z.object({
   id: z.string(),
@@ -23,6 +24,34 @@ const catalogueEntry = z.object({
   target: z.number().nullable(),
   source: z.string(),
   changed_in_v2: z.string().describe('what changed from definitions v1, empty when nothing'),
+});
+
+/** The columnar export of an indicator: its rows, then the region total (`is_total`). */
+const INDICATOR_COLUMNS: readonly Column[] = [
+  { name: 'indicator', type: 'String' },
+  { name: 'year', type: 'Int32' },
+  { name: 'evaluation_date', type: 'Date' },
+  { name: 'by', type: 'String' },
+  { name: 'code', type: 'String' },
+  { name: 'name', type: 'String' },
+  { name: 'numerator', type: 'Int32' },
+  { name: 'denominator', type: 'Int32' },
+  { name: 'rate', type: 'Float64', nullable: true },
+  { name: 'target', type: 'Float64', nullable: true },
+  { name: 'meets_target', type: 'Bool', nullable: true },
+  { name: 'data_problem', type: 'String', nullable: true },
+  { name: 'is_total', type: 'Bool' },
+];
+
+const indicatorAnswer = z.object({
+  indicator: z.string(),
+  name_zh: z.string(),
+  name_en: z.string(),
+  period: periodSchema,
+  region: regionSchema,
+  by: byParam,
+  rows: z.array(indicatorRowSchema),
+  total: indicatorRowSchema,
 });
 
 export const indicatorRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (app, { runtime }) => {
@@ -43,24 +72,16 @@ export const indicatorRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = asyn
         tags: ['indicators'],
         summary: 'An indicator per street/town, community or institution, with the region total',
         params: z.object({ id: z.string() }),
-        querystring: periodQuery,
+        description: 'format=arrow|parquet: the rows and the total (is_total) as one table; Arrow written with apache-arrow, Parquet by ClickHouse from the assembled rows.',
+        querystring: periodQuery.extend({ format: formatParam }),
         response: {
-          200: z.object({
-            indicator: z.string(),
-            name_zh: z.string(),
-            name_en: z.string(),
-            period: periodSchema,
-            region: regionSchema,
-            by: byParam,
-            rows: z.array(indicatorRowSchema),
-            total: indicatorRowSchema,
-          }),
+          200: withColumnar('the indicator per group with the region total: JSON, Arrow IPC stream or Parquet', indicatorAnswer),
           400: errorResponse,
           404: errorResponse,
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const indicator = findIndicator(runtime.catalogue, request.params.id);
       const q = request.query;
       const who = principal(request);
@@ -68,7 +89,14 @@ export const indicatorRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = asyn
       const region = scopedRegion(who, reference, q.region);
       checkGrouping(region, q.by);
       const result = await evaluateIndicator(client, reference, indicator, { period: resolvePeriod(q.year, q.as_of), region, by: q.by, ...(runtime.state ? { state: runtime.state } : {}) });
-      return restrictToInstitution(who, result, (code): IndicatorRow => ({ ...result.total, code, name: reference.institutions.get(code)?.name ?? code, numerator: 0, denominator: 0, rate: null, meets_target: null, data_problem: null }));
+      const scoped = restrictToInstitution(who, result, (code): IndicatorRow => ({ ...result.total, code, name: reference.institutions.get(code)?.name ?? code, numerator: 0, denominator: 0, rate: null, meets_target: null, data_problem: null }));
+      if (q.format === 'json') return scoped;
+      // Assembled in JS (every group of the level, names, population denominators): no query holds these rows.
+      const rows = [...scoped.rows.map((r) => ({ ...r, is_total: false })), { ...scoped.total, is_total: true }].map((r) => ({
+        ...r, indicator: scoped.indicator, year: scoped.period.year, evaluation_date: scoped.period.evaluation_date, by: scoped.by,
+      }));
+      const body = await rowsToColumnar(client, q.format, INDICATOR_COLUMNS, rows);
+      return sendColumnar(runtime, request, reply, q.format, `${scoped.indicator}-${scoped.region.code}-${scoped.period.year}-${scoped.by}`, body);
     },
   );
 

@@ -3,14 +3,18 @@ import { randomInt } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { assessmentCsv, assessmentXlsx, buildAssessment, loadWeights, XLSX_CONTENT_TYPE } from '../../metrics/assessment.js';
+import { assessmentCsv, assessmentTable, assessmentXlsx, loadWeights, XLSX_CONTENT_TYPE } from '../../metrics/assessment.js';
+import { COLUMNAR_CONTENT_TYPES, type Column, rowsToColumnar } from '../../store/columnar.js';
+import { sendColumnar } from '../columnar-reply.js';
 import { drawPhoneSample, phoneSampleCsv, SAMPLE_SERVICE_IDS, type SampleService } from '../../metrics/phone-sample.js';
 import type { Runtime } from '../../runtime.js';
 import { principal, recordExport } from '../access.js';
 import { ApiError, invalidParameter } from '../errors.js';
 import { checkGrouping, resolvePeriod } from '../params.js';
-import { checkInstitutionGrouping, scopeAssessment, scopedRegion } from '../scope.js';
+import { checkInstitutionGrouping, scopedRegion } from '../scope.js';
 import { dateParam, errorResponse, indicatorRowSchema, regionParam, yearParam } from '../schemas.js';
+import { provenanceSchema } from '../provenance-schema.js';
+import { signedAssessment } from '../signed-assessment.js';
 
 const periodSchema = z.object({ year: z.number().int(), evaluation_date: z.string(), as_of: z.string().nullable() });
 const regionSchema = z.object({ code: z.string(), name: z.string(), level: z.string() });
@@ -36,6 +40,7 @@ const assessmentSchema = z.object({
     }),
   ),
   scores: z.object({ rows: z.array(groupScoreSchema), total: groupScoreSchema }),
+  provenance: provenanceSchema,
 });
 
 const sampleRowSchema = z.object({
@@ -60,6 +65,21 @@ const sampleSchema = z.object({
 });
 
 const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
+
+/** The assessment table (the CSV's rows) in a columnar export; the provenance rides in the Arrow schema metadata. */
+const ASSESSMENT_COLUMNS: readonly Column[] = [
+  { name: 'indicator', type: 'String' },
+  { name: 'name_en', type: 'String' },
+  { name: 'code', type: 'String' },
+  { name: 'name', type: 'String' },
+  { name: 'numerator', type: 'Int32', nullable: true },
+  { name: 'denominator', type: 'Int32', nullable: true },
+  { name: 'rate', type: 'Float64', nullable: true },
+  { name: 'target', type: 'Float64', nullable: true },
+  { name: 'weight', type: 'Float64' },
+  { name: 'score', type: 'Float64' },
+  { name: 'formula', type: 'String' },
+];
 const csvBody = z.string().describe('UTF-8 with a BOM, Chinese headers first');
 
 const commonQuery = {
@@ -97,11 +117,12 @@ export const reportRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (
       schema: {
         tags: ['indicators'],
         summary: '年度考核汇总 annual assessment: every indicator per street/town or institution with weight and score = weight × min(1, rate / target)',
-        description: 'format=csv: UTF-8 with BOM (opens in Excel); format=xlsx: sheet 考核汇总.',
+        description:
+          'Every format carries the provenance (definitions version, parameters and weights in force, evaluation date, receipt cut-off, events counted, SHA-256 of the figures): JSON `provenance`; CSV a block of `#出处 provenance,<key>,<value>` rows after an empty line; XLSX a sheet 出处. format=csv: UTF-8 with BOM (opens in Excel); format=xlsx: sheet 考核汇总. POST /v1/reports/assessment/verify checks it.',
         querystring: z.object({
           ...commonQuery,
           by: z.enum(['street', 'institution']).default('street'),
-          format: z.enum(['json', 'csv', 'xlsx']).default('json'),
+          format: z.enum(['json', 'csv', 'xlsx', 'arrow', 'parquet']).default('json'),
         }),
         response: {
           200: {
@@ -110,6 +131,8 @@ export const reportRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (
               'application/json': { schema: assessmentSchema },
               'text/csv': { schema: csvBody },
               [XLSX_CONTENT_TYPE]: { schema: z.string().meta({ format: 'binary' }) },
+              [COLUMNAR_CONTENT_TYPES.arrow]: { schema: z.string().meta({ format: 'binary' }).describe('Arrow IPC stream; schema metadata `provenance` holds the provenance as JSON') },
+              [COLUMNAR_CONTENT_TYPES.parquet]: { schema: z.string().meta({ format: 'binary' }).describe('Parquet (the table only; its provenance: JSON, CSV, XLSX or Arrow)') },
             },
           },
           400: errorResponse,
@@ -123,9 +146,13 @@ export const reportRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (
       const region = scopedRegion(who, reference, q.region);
       checkGrouping(region, q.by);
       const period = resolvePeriod(q.year, q.as_of);
-      const assessment = scopeAssessment(who, await buildAssessment(runtime, { period, region, by: q.by, weights }));
+      const assessment = await signedAssessment(runtime, who, { period, region, by: q.by, weights });
       if (q.format === 'json') return assessment;
       const file = `assessment-${region.code}-${period.year}`;
+      if (q.format === 'arrow' || q.format === 'parquet') {
+        const body = await rowsToColumnar(runtime.store.client, q.format, ASSESSMENT_COLUMNS, assessmentTable(assessment), { provenance: JSON.stringify(assessment.provenance) });
+        return sendColumnar(runtime, request, reply, q.format, file, body);
+      }
       await recordExport(runtime, request, `${file}.${q.format}`);
       if (q.format === 'csv') return sendDownload(reply, CSV_CONTENT_TYPE, `${file}.csv`, assessmentCsv(assessment));
       return sendDownload(reply, XLSX_CONTENT_TYPE, `${file}.xlsx`, await assessmentXlsx(assessment));
