@@ -10,7 +10,9 @@ export const STATUS_LABELS = { green: '达标 met', amber: '未达标 below targ
 export function statusOf(row, target, thresholds = { amber_below: 1, red_below: 0.8 }) {
   if (!row || row.data_problem || row.rate === null || row.rate === undefined) return 'none';
   if (target === null || target === undefined) return 'none';
-  if (row.rate < thresholds.red_below * target) return 'red';
-  if (row.rate < thresholds.amber_below * target) return 'amber';
+  // A rate exactly at a threshold is not below it (0.8 × 0.9 is 0.7200000000000001 in floating point).
+  const below = (factor) => row.rate < factor * target - 1e-9;
+  if (below(thresholds.red_below)) return 'red';
+  if (below(thresholds.amber_below)) return 'amber';
   return 'green';
 }
