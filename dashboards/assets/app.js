@@ -33,7 +33,8 @@ async function boot() {
   const status = document.getElementById('status');
   const main = document.getElementById('panels');
   const form = document.getElementById('filters');
-  document.getElementById('token-button').addEventListener('click', () => askToken());
+  // A token given by hand starts the page again with it (the first answers may have been 401s).
+  document.getElementById('token-button').addEventListener('click', async () => (await askToken()) && location.reload());
   loading(main);
   const boot = new AbortController();
   const [{ dashboards }, { indicators }, names] = await Promise.all([
