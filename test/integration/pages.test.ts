@@ -88,6 +88,14 @@ describe('assets', () => {
 });
 
 describe('GET /v1/dashboards', () => {
+  it('is documented in the OpenAPI document; the pages are not', async () => {
+    const res = await app.inject({ method: 'GET', url: '/docs/json' });
+    expect(res.statusCode).toBe(200);
+    const paths = Object.keys(res.json().paths);
+    expect(paths).toContain('/v1/dashboards');
+    expect(paths.filter((p) => p.startsWith('/pages') || p.startsWith('/assets'))).toEqual([]);
+  });
+
   it('answers the declarations with their defaults filled in', async () => {
     const res = await app.inject({ method: 'GET', url: '/v1/dashboards' });
     expect(res.statusCode, res.body).toBe(200);
