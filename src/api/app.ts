@@ -1,6 +1,4 @@
 // buildApp() assembles the API; listen() is the caller's. Tests use app.inject().
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
@@ -36,6 +34,8 @@ import { peopleRevealRoutes } from './routes/people-reveal.js';
 import { rejectionPayloadRoutes } from './routes/rejection-payload.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { adminBackupRoutes } from './routes/admin-backup.js';
+import { pageRoutes } from './routes/pages.js';
+import { DASHBOARDS_DIR, loadDashboards } from '../dashboards/dashboard-loader.js';
 
 export interface AppOptions {
   /** Where POST /v1/events puts events; default: straight into the store. */
@@ -45,6 +45,8 @@ export interface AppOptions {
   logger?: boolean;
   /** where the request log goes (default stdout); tests read it */
   logStream?: { write(line: string): void };
+  /** the dashboard declarations and page assets (default: the package's dashboards/) */
+  dashboardsDir?: string;
 }
 
 /** Embedded mode: events are durable once the store has them. */
@@ -61,8 +63,6 @@ export function storeAcceptEvents(runtime: Runtime, metrics?: IngestMetrics): Ac
   };
 }
 
-const DASHBOARD = fileURLToPath(new URL('../../dashboards/index.html', import.meta.url));
-
 function parameterOf(error: FastifyError): string {
   const first = error.validation?.[0];
   const path = first?.instancePath?.replace(/^\//, '').replace(/\//g, '.') ?? '';
@@ -71,6 +71,9 @@ function parameterOf(error: FastifyError): string {
 
 export async function buildApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
   const limits = runtime.config.limits;
+  // Before anything listens: an invalid declaration stops the start, naming file and field.
+  const dashboardsDir = options.dashboardsDir ?? DASHBOARDS_DIR;
+  const dashboards = loadDashboards(dashboardsDir, runtime.catalogue.map((i) => i.id));
   const app = Fastify({
     logger:
       options.logger || options.logStream
@@ -175,7 +178,6 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   await app.register(tokenRoutes, { runtime, tokens });
   await app.register(adminBackupRoutes, { runtime });
 
-  const dashboard = readFileSync(DASHBOARD, 'utf8');
-  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(dashboard));
+  await app.register(pageRoutes, { dir: dashboardsDir, dashboards, county: runtime.reference.county.code });
   return app;
 }

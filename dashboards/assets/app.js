@@ -1,0 +1,89 @@
+// Boots a page: its declaration (GET /v1/dashboards), the catalogue, names, then its panels in
+// order. The view's state is the URL's query string; a new state aborts the requests of the old.
+import { getJson } from './api.js';
+import { empty, h, loading, problem } from './dom.js';
+import { renderFilters } from './filters.js';
+import { latestOnly } from './latest-only.js';
+import { loadNames } from './names.js';
+import { askToken } from './token.js';
+import { readState, writeState } from './url-state.js';
+
+const PANEL_MODULES = {
+  scorecard: './panel-scorecard.js',
+  drilldown: './panel-drilldown.js',
+  trend: './panel-trend.js',
+  worklist: './panel-worklist.js',
+  assessment: './panel-assessment.js',
+  rejections: './panel-intake.js',
+  freshness: './panel-intake.js',
+  ingest: './panel-intake.js',
+};
+
+const byOrder = (a, b) => (a.order ?? 500) - (b.order ?? 500);
+
+function defaultsOf(page, catalogue) {
+  const first = page.panels.find((p) => p.indicator)?.indicator ?? catalogue[0]?.id ?? '';
+  const by = page.panels.find((p) => p.by)?.by ?? 'street';
+  const defaults = { year: new Date().getFullYear(), region: '', indicator: first, by, kind: '', program: '', institution: '' };
+  for (const p of page.panels) if (p.type === 'worklist') defaults[`${p.id}_page`] = 1;
+  return defaults;
+}
+
+async function boot() {
+  const status = document.getElementById('status');
+  const main = document.getElementById('panels');
+  const form = document.getElementById('filters');
+  // A token given by hand starts the page again with it (the first answers may have been 401s).
+  document.getElementById('token-button').addEventListener('click', async () => (await askToken()) && location.reload());
+  loading(main);
+  const boot = new AbortController();
+  const [{ dashboards }, { indicators }, names] = await Promise.all([
+    getJson('/v1/dashboards', boot.signal),
+    getJson('/v1/indicators', boot.signal),
+    loadNames(document.body.dataset.county, boot.signal),
+  ]);
+  const page = dashboards.find((d) => d.name === document.body.dataset.page);
+  if (!page) return problem(main, new Error(`未声明的页面 no declaration for ${document.body.dataset.page}`));
+  const panels = [...page.panels].sort(byOrder);
+  const defaults = defaultsOf(page, indicators);
+  const guard = latestOnly();
+  const ctx = { page, panels, catalogue: indicators, names, defaults, dashboards, state: readState(location.search, defaults) };
+  ctx.setState = (partial, { replace = false } = {}) => {
+    ctx.state = { ...ctx.state, ...partial };
+    const url = `${location.pathname}${writeState(ctx.state, defaults)}`;
+    if (replace) history.replaceState(null, '', url);
+    else history.pushState(null, '', url);
+    render();
+  };
+  ctx.refreshFilters = () => renderFilters(form, page.filters, ctx);
+
+  const slots = panels.map((p) => h('section', { class: `panel panel-${p.type}`, id: `panel-${p.id}` }, h('h2', {}, p.title_zh, ' ', h('small', {}, p.title_en)), h('div', { class: 'body' })));
+  main.replaceChildren(...slots);
+
+  async function render() {
+    const { signal } = guard.next();
+    status.textContent = '';
+    await renderFilters(form, page.filters, ctx).catch(() => {});
+    await Promise.all(
+      panels.map(async (panel, i) => {
+        const body = slots[i].querySelector('.body');
+        loading(body);
+        try {
+          const module = await import(PANEL_MODULES[panel.type]);
+          await module.render(body, panel, { ...ctx, signal });
+        } catch (error) {
+          if (signal.aborted || error?.name === 'AbortError') return;
+          problem(body, error);
+        }
+      }),
+    );
+  }
+  window.addEventListener('popstate', () => {
+    ctx.state = readState(location.search, defaults);
+    render();
+  });
+  if (panels.length === 0) main.replaceChildren(empty('此页没有面板 no panels'));
+  await render();
+}
+
+boot().catch((error) => problem(document.getElementById('panels'), error));
