@@ -13,8 +13,10 @@ fi
 
 DATA="$(mktemp -d)"
 PORT="${HAP_FUZZ_PORT:-3199}"
-export HAP_DATA_DIR="$DATA" HAP_PORT="$PORT" HAP_STATE_MAX_LAG_MS=0
-trap 'kill "${SERVER:-0}" 2>/dev/null || true; rm -rf "$DATA"' EXIT
+# The fuzzer sends thousands of requests a minute: the rate limit has its own test.
+export HAP_DATA_DIR="$DATA" HAP_PORT="$PORT" HAP_STATE_MAX_LAG_MS=0 HAP_RATE_LIMIT_PER_MINUTE=1000000
+# On failure the server's log is shown (the fuzzer reports request ids).
+trap 'status=$?; kill "${SERVER:-0}" 2>/dev/null || true; [ $status -ne 0 ] && tail -n 40 "$DATA/serve.log"; rm -rf "$DATA"' EXIT
 
 # A small synthetic district, so the figures, worklists and reports have rows to answer with.
 npx hap generate --scale 0.01 --seed 7 --out "$DATA/synthetic" >/dev/null
@@ -23,10 +25,16 @@ npx hap population import --replace "$DATA/synthetic/population.csv" >/dev/null
 SUPERVISOR="$(npx hap token create --role district_supervisor --label fuzz 2>/dev/null | tail -1)"
 OPERATOR="$(npx hap token create --role operator --label fuzz 2>/dev/null | tail -1)"
 
-npx hap serve >"$DATA/serve.log" 2>&1 &
+# node itself (not npx), so that $! is the server and the trap stops it.
+if curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then
+  echo "fuzz: port $PORT already answers (another server?): set HAP_FUZZ_PORT" >&2
+  exit 1
+fi
+node bin/hap.js serve >"$DATA/serve.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
+  kill -0 "$SERVER" 2>/dev/null || { echo "fuzz: the server stopped" >&2; exit 1; }
   sleep 1
 done
 

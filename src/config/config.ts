@@ -63,6 +63,8 @@ const envSchema = z.object({
   HAP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   // The CLI beside a running server (hap import, population import, backup): send through its API.
   HAP_API_URL: z.url().optional(),
+  // Where POST /v1/admin/backup may write (a backup asked through the API lands inside it).
+  HAP_BACKUP_ROOT: z.string().min(1).optional(),
   HAP_API_TOKEN: z.string().min(1).optional(),
   HAP_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -111,6 +113,8 @@ export interface Config {
   };
   readonly sealingKeys?: string;
   /** a running server the CLI sends through (its store is locked to it): base URL and bearer token */
+  /** the folder API backups are written under */
+  readonly backupRoot: string;
   readonly api: { readonly url?: string; readonly token?: string };
   /** what one HTTP request may cost (src/api/app.ts, src/api/heavy-limit.ts) */
   readonly limits: {
@@ -203,6 +207,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
         : {}),
     },
     ...(e.HAP_SEALING_KEYS ? { sealingKeys: e.HAP_SEALING_KEYS } : {}),
+    backupRoot: e.HAP_BACKUP_ROOT ? resolve(e.HAP_BACKUP_ROOT) : resolve(dataDir, '..', 'hap-backups'),
     api: { ...(e.HAP_API_URL ? { url: e.HAP_API_URL.replace(/\/+$/, '') } : {}), ...(e.HAP_API_TOKEN ? { token: e.HAP_API_TOKEN } : {}) },
     limits: {
       maxEventsPerRequest: e.HAP_MAX_EVENTS_PER_REQUEST,

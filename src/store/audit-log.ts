@@ -44,8 +44,9 @@ export interface AuditQuery {
 }
 
 export async function readAudit(client: ClickHouseClient, q: AuditQuery): Promise<{ total: number; rows: AuditRecord[] }> {
-  const where = `at >= parseDateTime64BestEffort({since:String}, 3, 'Asia/Shanghai')
-    AND at < parseDateTime64BestEffort({until:String}, 3, 'Asia/Shanghai')
+  // The route checks the dates; OrZero keeps a date the engine still reads otherwise from failing the query.
+  const where = `at >= parseDateTime64BestEffortOrZero({since:String}, 3, 'Asia/Shanghai')
+    AND at < parseDateTime64BestEffortOrZero({until:String}, 3, 'Asia/Shanghai')
     AND (empty({action:String}) OR action = {action:String})
     AND (empty({actor:String}) OR actor = {actor:String})`;
   const params = { since: q.since ?? '1970-01-01', until: q.until ?? '2299-12-31', action: q.action ?? '', actor: q.actor ?? '', limit: q.pageSize, offset: (q.page - 1) * q.pageSize };

@@ -272,6 +272,14 @@ describe('reveal and payloads on record', () => {
     expect(codes).toEqual([INSTITUTION, INSTITUTION]);
   });
 
+  it('answers 400 for an audit period that is not a real date (found by the fuzzer: 0000-00-00 was a 500)', async () => {
+    for (const since of ['0000-00-00', '2025-02-30', '2025-01-01 25:00']) {
+      const res = await app.inject({ url: `/v1/audit?since=${encodeURIComponent(since)}`, headers: bearer(tokens.district_supervisor) });
+      expect(res.statusCode, since).toBe(400);
+      expect(res.json().error.details.parameter).toBe('since');
+    }
+  });
+
   it('records exports and offers no way to change the audit log', async () => {
     const csv = await app.inject({ url: '/v1/reports/assessment?year=2025&format=csv', headers: bearer(tokens.district_supervisor) });
     expect(csv.statusCode).toBe(200);

@@ -21,7 +21,7 @@ let supervisor: string;
 const backups = mkdtempSync(join(tmpdir(), 'hap-backups-'));
 
 beforeAll(async () => {
-  runtime = await openTestRuntime('it_backup', { HAP_AUTH: 'on' });
+  runtime = await openTestRuntime('it_backup', { HAP_AUTH: 'on', HAP_BACKUP_ROOT: backups });
   app = await buildApp(runtime);
   operator = (await createToken(runtime.store.client, { role: 'operator', scopeCode: '', label: 'drill' })).token;
   supervisor = (await createToken(runtime.store.client, { role: 'district_supervisor', scopeCode: '', label: 'drill' })).token;
@@ -90,9 +90,13 @@ describe('backup and restore (embedded store)', () => {
     expect(forbidden.json().error.details).toMatchObject({ needed: 'operations:backup' });
     expect(existsSync(dir)).toBe(false);
 
-    const relative = await app.inject({ method: 'POST', url: '/v1/admin/backup', headers: as(operator), payload: { dir: 'backups/today' } });
-    expect(relative.statusCode).toBe(409);
-    expect(relative.json().error.code).toBe('backup_refused');
+    // Found by the API fuzzer: a backup at any path the caller chose (it made a folder at /).
+    const outside = await app.inject({ method: 'POST', url: '/v1/admin/backup', headers: as(operator), payload: { dir: join(tmpdir(), 'hap-not-the-backup-root') } });
+    expect(outside.statusCode).toBe(409);
+    expect(outside.json().error.details.problem).toBe('outside_backup_root');
+    expect(existsSync(join(tmpdir(), 'hap-not-the-backup-root'))).toBe(false);
+    const upwards = await app.inject({ method: 'POST', url: '/v1/admin/backup', headers: as(operator), payload: { dir: '../escape' } });
+    expect(upwards.statusCode).toBe(409);
 
     const overAnother = await app.inject({ method: 'POST', url: '/v1/admin/backup', headers: as(operator), payload: { dir: join(backups, 'drill') } });
     expect(overAnother.statusCode).toBe(409);

@@ -94,7 +94,8 @@ describe('the CLI beside a running server', () => {
     expect(loaded.stdout).toContain('population 2025: 1 rows loaded');
     expect(((await get('/v1/population/2025')).rows as unknown[]).length).toBe(1);
 
-    const target = join(dir, 'backup');
+    // Inside the server's backup root (HAP_BACKUP_ROOT, by default beside the data folder).
+    const target = join(dir, 'hap-backups', 'backup');
     const backup = hap(['backup', target], { HAP_API_TOKEN: token, HAP_PORT: port });
     expect(backup.status, backup.stderr).toBe(0);
     expect(backup.stdout).toMatch(/backup \S+: \d+ events/);

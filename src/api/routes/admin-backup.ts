@@ -1,7 +1,7 @@
 // POST /v1/admin/backup: a backup of the embedded store made by the process that holds it. chDB
 // binds the data directory to one process, so `hap backup` beside a running server asks it here.
 // The backup holds every table and the keys: an operator's permission of its own, recorded.
-import { isAbsolute } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { keyTextsInUse } from '../../config/backup-keys.js';
@@ -32,13 +32,17 @@ export const adminBackupRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = as
       schema: {
         tags: ['operations'],
         summary: 'Back up the embedded store and its keys into a new directory on the server',
-        body: z.object({ dir: z.string().min(1).max(4096).describe('an absolute path on the server: a new or empty directory') }),
+        body: z.object({ dir: z.string().min(1).max(4096).describe('a new or empty directory inside HAP_BACKUP_ROOT (a relative name is taken inside it)') }),
         response: { 201: answerSchema, 400: errorResponse, 409: errorResponse },
       },
     },
     async (request, reply) => {
-      const { dir } = request.body;
-      if (!isAbsolute(dir)) throw new ApiError('backup_refused', `${dir} is not an absolute path`, { problem: 'relative_path' });
+      // Only inside the backup root: an API caller must not choose where on the server files are written.
+      const root = runtime.config.backupRoot;
+      const dir = isAbsolute(request.body.dir) ? resolve(request.body.dir) : resolve(root, request.body.dir);
+      if (relative(root, dir).startsWith('..') || dir === root) {
+        throw new ApiError('backup_refused', `${request.body.dir} is outside the backup root ${root} (HAP_BACKUP_ROOT)`, { problem: 'outside_backup_root' });
+      }
       const refused = checkBackupTarget(dir);
       if (refused) throw new ApiError('backup_refused', refused, { problem: refused });
       if (running) throw new ApiError('backup_refused', 'a backup is already running', { problem: 'running' });

@@ -7,7 +7,19 @@ import { AUDIT_ACTIONS, readAudit } from '../../store/audit-log.js';
 import { access } from '../access.js';
 import { errorResponse, pageParam, pageSizeParam } from '../schemas.js';
 
-const instant = z.string().regex(/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$/, 'YYYY-MM-DD or YYYY-MM-DD hh:mm[:ss] (Beijing time)');
+const instant = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$/, 'YYYY-MM-DD or YYYY-MM-DD hh:mm[:ss] (Beijing time)')
+  .refine((v) => isRealInstant(v), 'not a real date and time');
+
+/** A calendar date (and time) that exists: 2025-02-30 and 0000-00-00 do not. */
+function isRealInstant(text: string): boolean {
+  const [date = '', time = '00:00'] = text.split(/[ T]/);
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const at = new Date(Date.UTC(y, m - 1, d));
+  const [hh, mm, ss = 0] = time.split(':').map(Number) as [number, number, number?];
+  return y >= 1970 && at.getUTCFullYear() === y && at.getUTCMonth() === m - 1 && at.getUTCDate() === d && hh < 24 && mm < 60 && (ss ?? 0) < 60;
+}
 
 export const auditRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (app, { runtime }) => {
   app.get(
