@@ -19,7 +19,8 @@ import { toDateTime64 } from '../store/clickhouse-values.js';
 export type ReceivedEvent =
   // `refused`: the transport refused it before validation (say, a submitter's event of another
   // institution); it is stored as rejected with these reasons.
-  | { kind: 'parsed'; value: unknown; source: string; refused?: Reason[] }
+  // `screened`: its shape was already checked where it was parsed (not walked twice).
+  | { kind: 'parsed'; value: unknown; source: string; refused?: Reason[]; screened?: boolean }
   | { kind: 'unparsable'; text: string; error: string; source: string }
   /** refused for its shape before anything walked it (src/ingest/screen-event.ts): already a rejection */
   | { kind: 'refused'; source: string; reasons: Reason[]; institution_code: string; event_id: string; type: string; raw_masked: string };
@@ -120,7 +121,7 @@ export function normaliseBatch(events: readonly ReceivedEvent[], deps: Pick<Pipe
   const identities = new Map<string, Identity>();
   events.forEach((received, index) => {
     // Events built by a caller (not parsed from text here) get the same look at their shape.
-    const screened = received.kind === 'parsed' ? screenParsed(received.value, received.source) : received;
+    const screened = received.kind === 'parsed' && !received.screened ? screenParsed(received.value, received.source) : received;
     const event = received.kind === 'parsed' && received.refused && screened.kind === 'parsed' ? { ...screened, refused: received.refused } : screened;
     if (event.kind === 'refused') {
       outcome.rejected.push(rejectionOf(event, index, receivedAt, event.reasons));

@@ -45,7 +45,7 @@ function refused(value: unknown, reasons: Reason[], source: string, text?: strin
 /** A parsed event, or refused for its shape. `text` is what it was parsed from, when known. */
 export function screenParsed(value: unknown, source: string, text?: string | Uint8Array): ReceivedEvent {
   const reasons = shapeReasons(value, text?.length);
-  return reasons.length === 0 ? { kind: 'parsed', value, source } : refused(value, reasons, source, text);
+  return reasons.length === 0 ? { kind: 'parsed', value, source, screened: true } : refused(value, reasons, source, text);
 }
 
 /** Text too long to be one event is refused before it is parsed. */
