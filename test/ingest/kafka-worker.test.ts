@@ -4,7 +4,7 @@ import { batchToken, rangeToken } from '../../src/ingest/kafka-worker.js';
 
 describe('kafka worker helpers', () => {
   it('turns a message into a received event, keeping what is not JSON', () => {
-    expect(receivedFromMessage({ value: Buffer.from('{"a":1}'), source: 't:0:7' })).toEqual({ kind: 'parsed', value: { a: 1 }, source: 't:0:7' });
+    expect(receivedFromMessage({ value: Buffer.from('{"a":1}'), source: 't:0:7' })).toEqual({ kind: 'parsed', value: { a: 1 }, source: 't:0:7', screened: true });
     expect(receivedFromMessage({ value: Buffer.from('{oops'), source: 't:0:8' })).toMatchObject({ kind: 'unparsable', text: '{oops', source: 't:0:8' });
     expect(receivedFromMessage({ value: null, source: 't:0:9' })).toMatchObject({ kind: 'unparsable', error: expect.stringContaining('empty') });
   });

@@ -1,0 +1,128 @@
+// `npm run bench:soak`: Kafka ingest at a steady rate for a long while (20 minutes by default)
+// with reads in parallel, as a district runs it: the worker and the API in one process on the
+// embedded store, the maintained state kept. Every few seconds it samples the lag (messages
+// produced and not yet in the store, in seconds of production) and the RSS; at the end it waits for
+// the worker to drain and counts physical rows (merges stopped) against what was produced: every
+// message must be exactly one stored row, an event or a rejection. Results go to .bench/ (untracked);
+// the last line is `soak: <events> events, lag max <s> s, rss start <MB> end <MB>, lost <n>, duplicated <n>`.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { buildApp } from '../api/app.js';
+import { loadConfig } from '../config/config.js';
+import { IngestMetrics } from '../ingest/ingest-metrics.js';
+import { KafkaWorker } from '../ingest/kafka-worker.js';
+import { messagesFor } from '../ingest/kafka-publisher.js';
+import { kafkajsBus } from '../kafka/kafkajs-bus.js';
+import { ensureTopics } from '../kafka/topics.js';
+import { openRuntime } from '../runtime.js';
+import { queryRows } from '../store/clickhouse.js';
+import { generateDistrict } from '../synthetic/generate-district.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const KAFKA = join(ROOT, 'scripts/kafka.mjs');
+const BROKER_ARGS = ['--port', '19492', '--controller-port', '19493', '--home', join(ROOT, '.kafka/soak')];
+const mb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { minutes: { type: 'string', default: '20' }, rate: { type: 'string', default: '400' }, scale: { type: 'string', default: '0.4' } } });
+  const minutes = Number(values.minutes);
+  const rate = Number(values.rate);
+  const brokers = execFileSync(process.execPath, [KAFKA, 'start', ...BROKER_ARGS], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
+  const dataDir = mkdtempSync(join(tmpdir(), 'hap-soak-'));
+  try {
+    const config = loadConfig({ ...process.env, HAP_DATA_DIR: dataDir, HAP_PSEUDONYM_KEY: 'soak-key-0123456789abcdef0123456789', HAP_AUTH: 'off', HAP_RATE_LIMIT_PER_MINUTE: '1000000' });
+    const runtime = await openRuntime(config);
+    const client = runtime.store.client;
+    // Physical rows are what the count is about: no merge may fold two copies before it.
+    await client.command({ query: 'SYSTEM STOP MERGES events' });
+    await client.command({ query: 'SYSTEM STOP MERGES rejections' });
+    await runtime.state?.start();
+    const bus = kafkajsBus({ brokers: [brokers], clientId: 'soak' });
+    const topic = `soak.${Date.now()}`;
+    await ensureTopics(bus, topic, `${topic}.dlq`, 3);
+    const worker = new KafkaWorker(runtime.pipeline, bus, { topic, dlqTopic: `${topic}.dlq`, group: `${topic}.g` }, new IngestMetrics());
+    await worker.start();
+    const app = await buildApp(runtime);
+    const producer = await bus.producer();
+    const district = generateDistrict({ county: '500104', reference: runtime.reference, seed: 20261128, scale: Number(values.scale), firstYear: 2024, until: '2026-11-25' });
+    const events = district.events()[Symbol.iterator]();
+
+    const rssStart = mb();
+    let produced = 0;
+    let lagMax = 0;
+    let reads = 0;
+    let readFailures = 0;
+    const stored = async () => Number((await queryRows<{ n: string }>(client, 'SELECT (SELECT count() FROM events) + (SELECT sum(copies) FROM rejections) AS n'))[0]?.n ?? 0);
+    const started = Date.now();
+    const end = started + minutes * 60_000;
+    // Reads in parallel: an indicator by street, the worklist's first page, completeness.
+    const readLoop = (async () => {
+      const urls = ['/v1/indicators/archive_coverage?by=street', '/v1/quality/issues?page_size=50', '/v1/quality/completeness?by=street'];
+      while (Date.now() < end) {
+        const res = await app.inject({ url: urls[reads % urls.length]! });
+        reads++;
+        if (res.statusCode !== 200) readFailures++;
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    })();
+    let nextSample = Date.now() + 5_000;
+    while (Date.now() < end) {
+      const tickStart = Date.now();
+      const batch: unknown[] = [];
+      for (let i = 0; i < rate; i++) {
+        const next = events.next();
+        if (next.done) break;
+        batch.push(next.value);
+      }
+      if (batch.length === 0) break;
+      await producer.send(topic, messagesFor(batch.map((value, i) => ({ kind: 'parsed' as const, value, source: `soak:${produced + i}` })), runtime.pipeline).messages);
+      produced += batch.length;
+      if (Date.now() >= nextSample) {
+        const lagSeconds = (produced - (await stored())) / rate;
+        lagMax = Math.max(lagMax, lagSeconds);
+        process.stderr.write(`\r${Math.round((Date.now() - started) / 1000)} s: produced ${produced.toLocaleString('en')}, lag ${lagSeconds.toFixed(1)} s, rss ${mb()} MB, reads ${reads}   `);
+        nextSample += 5_000;
+      }
+      await new Promise((r) => setTimeout(r, Math.max(0, 1_000 - (Date.now() - tickStart))));
+    }
+    await readLoop;
+    // Drain: wait until the store has every message (or stops moving for a minute).
+    let last = -1;
+    let still = Date.now();
+    for (;;) {
+      const n = await stored();
+      if (n >= produced) break;
+      if (n !== last) {
+        last = n;
+        still = Date.now();
+      } else if (Date.now() - still > 60_000) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const rows = await stored();
+    const rssEnd = mb();
+    const lost = Math.max(0, produced - rows);
+    const duplicated = Math.max(0, rows - produced);
+    await producer.close();
+    await worker.stop();
+    await app.close();
+    await runtime.close();
+    const summary = `soak: ${produced} events, lag max ${lagMax.toFixed(1)} s, rss start ${rssStart} MB end ${rssEnd} MB, lost ${lost}, duplicated ${duplicated}`;
+    mkdirSync(join(ROOT, '.bench'), { recursive: true });
+    const file = join(ROOT, '.bench', `soak-${Date.now()}.md`);
+    writeFileSync(file, [`## Soak of ${new Date().toISOString().slice(0, 16)} UTC`, '', `${minutes} min at ${rate} events/s (scale ${values.scale}), reads every second: ${reads} (${readFailures} not 200).`, '', `\`${summary}\``, ''].join('\n'));
+    process.stderr.write(`\nwritten to ${file}\n`);
+    console.log(summary);
+  } finally {
+    execFileSync(process.execPath, [KAFKA, 'stop', ...BROKER_ARGS], { stdio: 'ignore' });
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
