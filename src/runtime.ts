@@ -6,6 +6,9 @@ import { resolveSealingKeys } from './config/sealing-keys.js';
 import type { Keyring } from './transform/sealing.js';
 import { NormaliserPool } from './ingest/normaliser-pool.js';
 import type { PipelineDeps } from './ingest/pipeline.js';
+import { ConfigError } from './config/config.js';
+import { loadWeights, type Weights } from './metrics/assessment.js';
+import { loadSchedules, type Schedules } from './jobs/schedule-config.js';
 import { loadReferenceData, type ReferenceData } from './reference/reference-data.js';
 import { openStore, type Store } from './store/clickhouse.js';
 import { migrate } from './store/migrations.js';
@@ -21,6 +24,9 @@ export interface Runtime {
   readonly store: Store;
   readonly reference: ReferenceData;
   readonly pipeline: PipelineDeps;
+  /** assessment weights and scheduled jobs, read once at start */
+  readonly weights: Weights;
+  readonly schedules: Schedules;
   /** the keys sealing identities and rejected payloads (none: neither is kept) */
   readonly keyring?: Keyring;
   /** the indicator catalogue with the district's overrides applied */
@@ -32,7 +38,21 @@ export interface Runtime {
 
 export async function openRuntime(config: Config): Promise<Runtime> {
   const reference = loadReferenceData(config.region, config.institutionFiles);
-  const catalogue = loadCatalogue(CATALOGUE, config.indicatorsFile);
+  // Every pipelines/ file is read and checked here, once, with every problem reported together;
+  // what serves afterwards uses these frozen values.
+  const problems: string[] = [];
+  const attempt = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (error) {
+      problems.push(...(error instanceof ConfigError ? error.problems : [(error as Error).message]));
+      return undefined;
+    }
+  };
+  const catalogue = attempt(() => loadCatalogue(CATALOGUE, config.indicatorsFile));
+  const weights = catalogue ? attempt(() => loadWeights(catalogue, config.assessmentFile)) : undefined;
+  const schedules = attempt(() => loadSchedules(config.schedulesFile));
+  if (problems.length > 0 || !catalogue || !weights || !schedules) throw new ConfigError(problems);
   const pseudonymKey = resolvePseudonymKey(config);
   const keyring = resolveSealingKeys(config);
   if (!keyring) console.error('HAP_SEALING_KEYS is not set: identities and rejected payloads are not kept (no reveal, no re-submission of a rejected event)');
@@ -64,6 +84,8 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     store,
     reference,
     catalogue,
+    weights: Object.freeze(weights),
+    schedules: Object.freeze(schedules),
     ...(keyring ? { keyring } : {}),
     ...(state ? { state } : {}),
     pipeline: {

@@ -10,6 +10,8 @@ const commaList = z
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 
 const DEFAULT_INDICATORS_FILE = fileURLToPath(new URL('../../pipelines/indicators.json', import.meta.url));
+const DEFAULT_ASSESSMENT_FILE = fileURLToPath(new URL('../../pipelines/assessment.json', import.meta.url));
+const DEFAULT_SCHEDULES_FILE = fileURLToPath(new URL('../../pipelines/schedules.json', import.meta.url));
 
 const envSchema = z.object({
   HAP_DATA_DIR: z.string().default('./data'),
@@ -63,6 +65,9 @@ const envSchema = z.object({
   HAP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   // The CLI beside a running server (hap import, population import, backup): send through its API.
   HAP_API_URL: z.url().optional(),
+  // The other pipelines/ files, each pointable elsewhere (HAP_INDICATORS_FILE is above).
+  HAP_ASSESSMENT_FILE: z.string().min(1).optional(),
+  HAP_SCHEDULES_FILE: z.string().min(1).optional(),
   // Where POST /v1/admin/backup may write (a backup asked through the API lands inside it).
   HAP_BACKUP_ROOT: z.string().min(1).optional(),
   HAP_API_TOKEN: z.string().min(1).optional(),
@@ -113,6 +118,10 @@ export interface Config {
   };
   readonly sealingKeys?: string;
   /** a running server the CLI sends through (its store is locked to it): base URL and bearer token */
+  /** assessment weights (pipelines/assessment.json) */
+  readonly assessmentFile: string;
+  /** scheduled jobs (pipelines/schedules.json) */
+  readonly schedulesFile: string;
   /** the folder API backups are written under */
   readonly backupRoot: string;
   readonly api: { readonly url?: string; readonly token?: string };
@@ -207,6 +216,8 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
         : {}),
     },
     ...(e.HAP_SEALING_KEYS ? { sealingKeys: e.HAP_SEALING_KEYS } : {}),
+    assessmentFile: e.HAP_ASSESSMENT_FILE ? resolve(e.HAP_ASSESSMENT_FILE) : DEFAULT_ASSESSMENT_FILE,
+    schedulesFile: e.HAP_SCHEDULES_FILE ? resolve(e.HAP_SCHEDULES_FILE) : DEFAULT_SCHEDULES_FILE,
     backupRoot: e.HAP_BACKUP_ROOT ? resolve(e.HAP_BACKUP_ROOT) : resolve(dataDir, '..', 'hap-backups'),
     api: { ...(e.HAP_API_URL ? { url: e.HAP_API_URL.replace(/\/+$/, '') } : {}), ...(e.HAP_API_TOKEN ? { token: e.HAP_API_TOKEN } : {}) },
     limits: {

@@ -4,7 +4,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Runtime } from '../runtime.js';
 import { snapshotMissedNights } from './indicator-snapshot.js';
 import { checkFreshness } from './institution-freshness.js';
-import { DEFAULT_SCHEDULES_FILE, loadSchedules, type Schedules } from './schedule-config.js';
+import { loadSchedules, type Schedules } from './schedule-config.js';
 import { SingleFlight } from './single-flight.js';
 
 export interface Scheduler {
@@ -55,7 +55,7 @@ function jobsOf(runtime: Runtime, schedules: Schedules, now: () => number, log: 
  * jobs and starts the snapshot catch-up in the background. Job failures are logged only.
  */
 export function startScheduledJobs(runtime: Runtime, log: (message: string) => void, options: SchedulerOptions = {}): Scheduler {
-  const schedules = loadSchedules(options.schedulesFile ?? DEFAULT_SCHEDULES_FILE);
+  const schedules = options.schedulesFile ? loadSchedules(options.schedulesFile) : runtime.schedules;
   const now = options.now ?? Date.now;
   const tasks: ScheduledTask[] = [];
   const flights: SingleFlight[] = [];

@@ -3,7 +3,7 @@
 // whether the figures and their hash match, and which figures differ.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { loadWeights, parseWeights } from '../../metrics/assessment.js';
+import { parseWeights } from '../../metrics/assessment.js';
 import { DEFINITIONS_VERSION } from '../../metrics/catalogue.js';
 import type { EvaluationPeriod } from '../../metrics/evaluation-period.js';
 import { applyOverrides } from '../../metrics/overrides.js';
@@ -31,7 +31,7 @@ const MAX_DIFFERENCES = 1000;
 
 export const reportVerifyRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (app, { runtime }) => {
   const { reference } = runtime;
-  const currentWeights = loadWeights(runtime.catalogue);
+  const currentWeights = runtime.weights;
 
   app.post(
     '/v1/reports/assessment/verify',

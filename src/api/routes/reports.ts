@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { assessmentCsv, assessmentTable, assessmentXlsx, loadWeights, XLSX_CONTENT_TYPE } from '../../metrics/assessment.js';
+import { assessmentCsv, assessmentTable, assessmentXlsx, XLSX_CONTENT_TYPE } from '../../metrics/assessment.js';
 import { COLUMNAR_CONTENT_TYPES, type Column, rowsToColumnar } from '../../store/columnar.js';
 import { sendColumnar } from '../columnar-reply.js';
 import { drawPhoneSample, phoneSampleCsv, SAMPLE_SERVICE_IDS, type SampleService } from '../../metrics/phone-sample.js';
@@ -108,7 +108,7 @@ function parseServices(text: string | undefined): SampleService[] {
 export const reportRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (app, { runtime }) => {
   const { reference } = runtime;
   // Validated once at start: a bad weights file stops the server, not the first report.
-  const weights = loadWeights(runtime.catalogue);
+  const weights = runtime.weights;
 
   app.get(
     '/v1/reports/assessment',

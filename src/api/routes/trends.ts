@@ -10,7 +10,6 @@ import type { Division } from '../../reference/divisions.js';
 import type { ReferenceData } from '../../reference/reference-data.js';
 import type { Runtime } from '../../runtime.js';
 import { FRESHNESS_LABELS, institutionFreshness } from '../../jobs/institution-freshness.js';
-import { loadSchedules } from '../../jobs/schedule-config.js';
 import { addDays, lastDayOfMonth } from '../../jobs/snapshot-dates.js';
 import { readTrend, type TrendCell } from '../../store/snapshot-store.js';
 import { invalidParameter } from '../errors.js';
@@ -106,7 +105,7 @@ export const trendRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (a
   const { reference } = runtime;
   const client = runtime.store.client;
   // Read at start like the scheduler: a bad file fails the start, naming its key.
-  const freshnessDefaults = loadSchedules().jobs.institution_freshness;
+  const freshnessDefaults = runtime.schedules.jobs.institution_freshness;
 
   app.get(
     '/v1/indicators/:id/trend',
