@@ -4,12 +4,42 @@
 // needs no Java and no broker. `npm test` (every file) starts it as before.
 // HAP_TEST_KAFKA_BROKERS set → use that broker instead and leave it running.
 import { execFileSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 
 const SCRIPT = fileURLToPath(new URL('../scripts/kafka.mjs', import.meta.url));
 const ARGS = ['--port', '19092', '--controller-port', '19093', '--home', fileURLToPath(new URL('../.kafka/test', import.meta.url))];
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The newest modification time under a folder (TypeScript sources). */
+function newest(dir: string): number {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+/**
+ * Child processes (`hap serve` in the CLI and Kafka tests) and the normaliser threads run the
+ * compiled dist/: a run started with `npx vitest` after editing src/ would test a stale build.
+ * `npm test` builds first (pretest); otherwise it is rebuilt here when older than the sources.
+ */
+function ensureFreshBuild(): void {
+  let built = 0;
+  try {
+    built = statSync(join(ROOT, 'dist/cli/main.js')).mtimeMs;
+  } catch {
+    built = 0;
+  }
+  if (built >= newest(join(ROOT, 'src'))) return;
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+}
 
 /** The test files that talk to the broker: integration tests named so, so that a filter can tell. */
 export const NEEDS_KAFKA = /[\\/]integration[\\/]kafka-[^\\/]*\.test\.ts$/;
@@ -31,6 +61,7 @@ async function filesNeedingKafka(project: TestProject): Promise<string[]> {
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
+  ensureFreshBuild();
   const needing = await filesNeedingKafka(project);
   if (needing.length === 0) {
     project.provide('kafkaBrokers', '');
