@@ -11,7 +11,7 @@ import type { TokenVerifier } from '../auth/token-store.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { ApiError } from './errors.js';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { appendAudit } from '../store/audit-log.js';
+import { type AuditAction, appendAudit } from '../store/audit-log.js';
 
 export type Access = Permission | 'public';
 
@@ -87,17 +87,26 @@ export function principal(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-/** Appends an export (CSV, XLSX, a sample) to the audit log, with who asked and the route. */
-export async function recordExport(runtime: { store: { client: ClickHouseClient } }, request: FastifyRequest, file: string): Promise<void> {
+/** Appends what the caller of this request did to the audit log: who, their role and scope, the route. */
+export async function recordAction(
+  client: ClickHouseClient,
+  request: FastifyRequest,
+  entry: { action: AuditAction; target: string; reason?: string; details?: Record<string, unknown> },
+): Promise<void> {
   const who = principal(request);
-  await appendAudit(runtime.store.client, {
+  await appendAudit(client, {
     actor: who.id,
     actor_role: who.role,
     actor_scope: `${who.scope.level}:${who.scope.code}`,
-    action: 'export',
-    target: file,
-    reason: '',
+    action: entry.action,
+    target: entry.target,
+    reason: entry.reason ?? '',
     route: request.routeOptions.url ?? '',
-    details: { query: request.query },
+    details: entry.details ?? {},
   });
+}
+
+/** Appends an export (CSV, XLSX, a sample) to the audit log, with who asked and the route. */
+export async function recordExport(runtime: { store: { client: ClickHouseClient } }, request: FastifyRequest, file: string): Promise<void> {
+  await recordAction(runtime.store.client, request, { action: 'export', target: file, details: { query: request.query } });
 }

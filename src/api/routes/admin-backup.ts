@@ -6,9 +6,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { keyTextsInUse } from '../../config/backup-keys.js';
 import type { Runtime } from '../../runtime.js';
-import { appendAudit } from '../../store/audit-log.js';
 import { backupStore, checkBackupTarget } from '../../store/backup.js';
-import { access, principal } from '../access.js';
+import { access, recordAction } from '../access.js';
 import { ApiError } from '../errors.js';
 import { errorResponse } from '../schemas.js';
 
@@ -50,17 +49,7 @@ export const adminBackupRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = as
       try {
         // Recorded before it is made, so the backup carries the record of itself (a restore
         // returns the audit log to the backup's moment).
-        const who = principal(request);
-        await appendAudit(runtime.store.client, {
-          actor: who.id,
-          actor_role: who.role,
-          actor_scope: `${who.scope.level}:${who.scope.code}`,
-          action: 'backup.create',
-          target: dir,
-          reason: '',
-          route: request.routeOptions.url ?? '',
-          details: {},
-        });
+        await recordAction(runtime.store.client, request, { action: 'backup.create', target: dir });
         const result = await backupStore(runtime.store, dir, keyTextsInUse(runtime.config));
         if (!result.ok) throw new ApiError('backup_refused', result.problem, { problem: result.problem });
         const m = result.manifest;

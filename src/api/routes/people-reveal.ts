@@ -4,10 +4,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Runtime } from '../../runtime.js';
-import { appendAudit } from '../../store/audit-log.js';
 import { queryRows } from '../../store/clickhouse.js';
 import { open } from '../../transform/sealing.js';
-import { access, principal } from '../access.js';
+import { access, principal, recordAction } from '../access.js';
 import { ApiError } from '../errors.js';
 import { errorResponse } from '../schemas.js';
 import { divisionVisible, institutionVisible } from '../scope.js';
@@ -50,15 +49,7 @@ export const peopleRevealRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = a
       if (!sealed || !runtime.keyring) throw new ApiError('not_found', `no identity is kept for person ${person_ref} (HAP_SEALING_KEYS was not set when their events arrived)`, { parameter: 'person_ref' });
       const opened = open(runtime.keyring, sealed);
       if (!opened.ok) throw new ApiError('not_found', `the identity of person ${person_ref} cannot be opened: ${opened.problem}`, { parameter: 'person_ref' });
-      await appendAudit(client, {
-        actor: who.id,
-        actor_role: who.role,
-        actor_scope: `${who.scope.level}:${who.scope.code}`,
-        action: 'identity.reveal',
-        target: person_ref,
-        reason,
-        route: '/v1/people/reveal',
-      });
+      await recordAction(client, request, { action: 'identity.reveal', target: person_ref, reason });
       const identity = JSON.parse(opened.text) as { id_type: string; id_number: string; name: string };
       return { person_ref, ...identity };
     },

@@ -3,10 +3,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Runtime } from '../../runtime.js';
-import { appendAudit } from '../../store/audit-log.js';
 import { queryRows } from '../../store/clickhouse.js';
 import { open } from '../../transform/sealing.js';
-import { access, principal } from '../access.js';
+import { access, recordAction } from '../access.js';
 import { ApiError } from '../errors.js';
 import { errorResponse } from '../schemas.js';
 
@@ -26,7 +25,6 @@ export const rejectionPayloadRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }>
       },
     },
     async (request) => {
-      const who = principal(request);
       const { source, reason } = request.query;
       const [row] = await queryRows<{ institution_code: string; event_id: string; payload_key_id: string; payload_sealed: string }>(
         runtime.store.client,
@@ -37,15 +35,7 @@ export const rejectionPayloadRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }>
       if (!row.payload_sealed || !runtime.keyring) throw new ApiError('not_found', `the payload of ${source} was not kept (HAP_SEALING_KEYS was not set when it arrived)`, { parameter: 'source' });
       const opened = open(runtime.keyring, { key_id: row.payload_key_id, sealed: row.payload_sealed });
       if (!opened.ok) throw new ApiError('not_found', `the payload of ${source} cannot be opened: ${opened.problem}`, { parameter: 'source' });
-      await appendAudit(runtime.store.client, {
-        actor: who.id,
-        actor_role: who.role,
-        actor_scope: `${who.scope.level}:${who.scope.code}`,
-        action: 'rejection.payload',
-        target: source,
-        reason,
-        route: '/v1/rejections/payload',
-      });
+      await recordAction(runtime.store.client, request, { action: 'rejection.payload', target: source, reason });
       return { source, institution_code: row.institution_code, event_id: row.event_id, payload: opened.text };
     },
   );

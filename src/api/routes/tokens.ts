@@ -6,8 +6,7 @@ import { scopeFor } from '../../auth/principal.js';
 import { ROLES } from '../../auth/roles.js';
 import { createToken, listTokens, revokeToken, type TokenVerifier } from '../../auth/token-store.js';
 import type { Runtime } from '../../runtime.js';
-import { appendAudit } from '../../store/audit-log.js';
-import { access, principal } from '../access.js';
+import { access, recordAction } from '../access.js';
 import { ApiError, invalidParameter } from '../errors.js';
 import { errorResponse } from '../schemas.js';
 
@@ -23,10 +22,8 @@ const tokenRecord = z.object({
 
 export const tokenRoutes: FastifyPluginAsyncZod<{ runtime: Runtime; tokens: TokenVerifier }> = async (app, { runtime, tokens }) => {
   const client = runtime.store.client;
-  const audit = (request: Parameters<typeof principal>[0], action: 'token.create' | 'token.revoke', target: string, details: Record<string, unknown>) => {
-    const who = principal(request);
-    return appendAudit(client, { actor: who.id, actor_role: who.role, actor_scope: `${who.scope.level}:${who.scope.code}`, action, target, reason: '', route: request.routeOptions.url ?? '', details });
-  };
+  const audit = (request: Parameters<typeof recordAction>[1], action: 'token.create' | 'token.revoke', target: string, details: Record<string, unknown>) =>
+    recordAction(client, request, { action, target, details });
 
   app.post(
     '/v1/tokens',
