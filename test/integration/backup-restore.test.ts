@@ -95,6 +95,9 @@ describe('backup and restore (embedded store)', () => {
     expect(outside.statusCode).toBe(409);
     expect(outside.json().error.details.problem).toBe('outside_backup_root');
     expect(existsSync(join(tmpdir(), 'hap-not-the-backup-root'))).toBe(false);
+    // Found by the API fuzzer: a 4,096-character name was a 500 (ENAMETOOLONG).
+    const tooLong = await app.inject({ method: 'POST', url: '/v1/admin/backup', headers: as(operator), payload: { dir: '0'.repeat(4096) } });
+    expect(tooLong.statusCode).toBe(400);
     const upwards = await app.inject({ method: 'POST', url: '/v1/admin/backup', headers: as(operator), payload: { dir: '../escape' } });
     expect(upwards.statusCode).toBe(409);
 

@@ -31,7 +31,15 @@ export const adminBackupRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = as
       schema: {
         tags: ['operations'],
         summary: 'Back up the embedded store and its keys into a new directory on the server',
-        body: z.object({ dir: z.string().min(1).max(4096).describe('a new or empty directory inside HAP_BACKUP_ROOT (a relative name is taken inside it)') }),
+        // Path names past what file systems take were a 500 (found by the API fuzzer): refused here.
+        body: z.object({
+          dir: z
+            .string()
+            .min(1)
+            .max(1024)
+            .refine((d) => d.split(/[\\/]/).every((part) => Buffer.byteLength(part) <= 255), 'each name in the path at most 255 bytes')
+            .describe('a new or empty directory inside HAP_BACKUP_ROOT (a relative name is taken inside it)'),
+        }),
         response: { 201: answerSchema, 400: errorResponse, 409: errorResponse },
       },
     },
