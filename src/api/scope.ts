@@ -6,7 +6,8 @@ import type { Assessment, AssessmentRow } from '../metrics/assessment.js';
 import type { Division } from '../reference/divisions.js';
 import { institutionsServing, type ReferenceData } from '../reference/reference-data.js';
 import { ApiError } from './errors.js';
-import { resolveRegion } from './params.js';
+import { checkGrouping, resolveRegion } from './params.js';
+import type { GroupLevel } from '../metrics/subjects.js';
 
 const outside = (principal: Principal, what: string) =>
   new ApiError('forbidden', `${what} is outside your scope (${principal.scope.level} ${principal.scope.code})`, {
@@ -71,6 +72,14 @@ export function divisionVisible(principal: Principal, reference: ReferenceData, 
 /** An institution's user reads figures by institution only (their row); by street or community is a 403. */
 export function checkInstitutionGrouping(principal: Principal, by: string): void {
   if (principal.scope.level === 'institution' && by !== 'institution') throw outside(principal, `figures by ${by} (use by=institution)`);
+}
+
+/** The region of a grouped request in the caller's scope: grouping allowed to them, region inside their scope and finer than `by`. */
+export function scopedGroupedRegion(principal: Principal, reference: ReferenceData, code: string | undefined, by: GroupLevel): Division {
+  checkInstitutionGrouping(principal, by);
+  const region = scopedRegion(principal, reference, code);
+  checkGrouping(region, by);
+  return region;
 }
 
 /**

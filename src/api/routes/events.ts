@@ -4,10 +4,10 @@
 // answer (rejections listed up to a limit, the rest counted by reason).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Principal } from '../../auth/principal.js';
 import type { AcceptEvents, AcceptOutcome } from '../../ingest/accept-events.js';
 import { eventsFromCsv, eventsFromText } from '../../ingest/event-text.js';
 import type { ReceivedEvent } from '../../ingest/pipeline.js';
-import type { Principal } from '../../auth/principal.js';
 import { principal } from '../access.js';
 import { ApiError } from '../errors.js';
 import { errorResponse, reasonSchema } from '../schemas.js';

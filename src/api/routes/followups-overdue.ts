@@ -2,13 +2,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listOverdue, overdueColumnar } from '../../quality/overdue.js';
-import { formatParam, sendColumnar, withColumnar } from '../columnar-reply.js';
 import type { Runtime } from '../../runtime.js';
 import { PROGRAMS } from '../../transform/event-schema.js';
 import { principal } from '../access.js';
+import { formatParam, sendColumnar, withColumnar } from '../columnar-reply.js';
 import { kindOrList, listParam, resolvePeriod } from '../params.js';
-import { scopedInstitution, scopedRegion } from '../scope.js';
 import { dateParam, errorResponse, pageParam, pageSizeParam, regionParam } from '../schemas.js';
+import { scopedInstitution, scopedRegion } from '../scope.js';
 
 export const followupRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (app, { runtime }) => {
   const { reference } = runtime;

@@ -4,12 +4,12 @@ import { z } from 'zod';
 import { evaluateIndicator, type IndicatorRow } from '../../metrics/evaluate.js';
 import { filterSchema } from '../../metrics/indicator-schema.js';
 import type { Runtime } from '../../runtime.js';
-import { findIndicator, checkGrouping, resolvePeriod } from '../params.js';
-import { principal } from '../access.js';
-import { checkInstitutionGrouping, restrictToInstitution, scopedRegion } from '../scope.js';
-import { byParam, errorResponse, indicatorRowSchema, periodQuery, periodSchema, regionSchema } from '../schemas.js';
-import { formatParam, sendColumnar, withColumnar } from '../columnar-reply.js';
 import { type Column, rowsToColumnar } from '../../store/columnar.js';
+import { principal } from '../access.js';
+import { formatParam, sendColumnar, withColumnar } from '../columnar-reply.js';
+import { findIndicator, resolvePeriod } from '../params.js';
+import { byParam, errorResponse, indicatorRowSchema, periodQuery, periodSchema, regionSchema } from '../schemas.js';
+import { restrictToInstitution, scopedGroupedRegion } from '../scope.js';
 
 const catalogueEntry = z.object({
   id: z.string(),
@@ -85,9 +85,7 @@ export const indicatorRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = asyn
       const indicator = findIndicator(runtime.catalogue, request.params.id);
       const q = request.query;
       const who = principal(request);
-      checkInstitutionGrouping(who, q.by);
-      const region = scopedRegion(who, reference, q.region);
-      checkGrouping(region, q.by);
+      const region = scopedGroupedRegion(who, reference, q.region, q.by);
       const result = await evaluateIndicator(client, reference, indicator, { period: resolvePeriod(q.year, q.as_of), region, by: q.by, ...(runtime.state ? { state: runtime.state } : {}) });
       const scoped = restrictToInstitution(who, result, (code): IndicatorRow => ({ ...result.total, code, name: reference.institutions.get(code)?.name ?? code, numerator: 0, denominator: 0, rate: null, meets_target: null, data_problem: null }));
       if (q.format === 'json') return scoped;

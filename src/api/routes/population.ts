@@ -1,14 +1,14 @@
 // Denominators per year, given at community or street level (also `hap population import`).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { principal } from '../access.js';
-import { divisionVisible } from '../scope.js';
 import type { ReferenceData } from '../../reference/reference-data.js';
 import type { Runtime } from '../../runtime.js';
 import { type PopulationRow, readPopulation, replacePopulation } from '../../store/population-store.js';
+import { principal } from '../access.js';
 import { ApiError } from '../errors.js';
 import { parsePopulationCsv, populationRowSchema } from '../population-rows.js';
 import { errorResponse, yearParam } from '../schemas.js';
+import { divisionVisible } from '../scope.js';
 
 export { populationRowSchema };
 

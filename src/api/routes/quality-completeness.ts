@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { type CompletenessRow, completeness } from '../../metrics/completeness.js';
 import type { Runtime } from '../../runtime.js';
 import { principal } from '../access.js';
-import { checkGrouping, resolvePeriod } from '../params.js';
-import { checkInstitutionGrouping, restrictToInstitution, scopedRegion } from '../scope.js';
+import { resolvePeriod } from '../params.js';
 import { byParam, errorResponse, periodQuery, periodSchema, regionSchema } from '../schemas.js';
+import { restrictToInstitution, scopedGroupedRegion } from '../scope.js';
 
 export const qualityCompletenessRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (app, { runtime }) => {
   const { reference } = runtime;
@@ -44,9 +44,7 @@ export const qualityCompletenessRoutes: FastifyPluginAsyncZod<{ runtime: Runtime
     async (request) => {
       const q = request.query;
       const who = principal(request);
-      checkInstitutionGrouping(who, q.by);
-      const region = scopedRegion(who, reference, q.region);
-      checkGrouping(region, q.by);
+      const region = scopedGroupedRegion(who, reference, q.region, q.by);
       const period = resolvePeriod(q.year, q.as_of);
       const all = await completeness(client, reference, { period, region, by: q.by, ...(runtime.state ? { state: runtime.state } : {}) });
       const result = restrictToInstitution(who, all, (code): CompletenessRow => ({ code, name: reference.institutions.get(code)?.name ?? code, archives: 0, complete: 0, complete_rate: null, fields: [] }));

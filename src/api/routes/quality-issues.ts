@@ -4,13 +4,13 @@ import { z } from 'zod';
 import { ISSUE_KIND_IDS, ISSUE_KINDS } from '../../quality/issue-kinds.js';
 import { listIssues } from '../../quality/issues.js';
 import type { Runtime } from '../../runtime.js';
-import { invalidParameter } from '../errors.js';
-import { principal } from '../access.js';
-import { kindOrList, listParam, resolvePeriod } from '../params.js';
-import { scopedInstitution, scopedRegion } from '../scope.js';
-import { dateParam, errorResponse, pageParam, pageSizeParam, regionParam, yearParam } from '../schemas.js';
-import { formatParam, sendColumnar, withColumnar } from '../columnar-reply.js';
 import { type Column, rowsToColumnar } from '../../store/columnar.js';
+import { principal } from '../access.js';
+import { formatParam, sendColumnar, withColumnar } from '../columnar-reply.js';
+import { invalidParameter } from '../errors.js';
+import { kindOrList, listParam, resolvePeriod } from '../params.js';
+import { dateParam, errorResponse, pageParam, pageSizeParam, regionParam, yearParam } from '../schemas.js';
+import { scopedInstitution, scopedRegion } from '../scope.js';
 
 /** The worklist's rows in a columnar export, dates as dates. */
 const ISSUE_COLUMNS: readonly Column[] = [

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { institutionsServing } from '../../reference/reference-data.js';
-import { principal } from '../access.js';
-import { ApiError } from '../errors.js';
-import { institutionVisible, scopedInstitution } from '../scope.js';
 import type { Runtime } from '../../runtime.js';
 import { listRejections } from '../../store/rejection-reader.js';
+import { principal } from '../access.js';
+import { ApiError } from '../errors.js';
 import { dateParam, errorResponse, pageParam, pageSizeParam, reasonSchema } from '../schemas.js';
+import { institutionVisible, scopedInstitution } from '../scope.js';
 
 export const rejectionRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (app, { runtime }) => {
   app.get(

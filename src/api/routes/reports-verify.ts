@@ -13,9 +13,9 @@ import { principal } from '../access.js';
 import { invalidParameter } from '../errors.js';
 import { checkGrouping } from '../params.js';
 import { provenanceSchema } from '../provenance-schema.js';
+import { errorResponse } from '../schemas.js';
 import { checkInstitutionGrouping, scopedRegion } from '../scope.js';
 import { signedAssessment } from '../signed-assessment.js';
-import { errorResponse } from '../schemas.js';
 
 const figureRow = z.object({ code: z.string().max(64), numerator: z.number().int(), denominator: z.number().int(), score: z.number() });
 const groupScore = z.object({ code: z.string().max(64), score: z.number() });

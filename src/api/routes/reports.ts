@@ -4,16 +4,16 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { assessmentCsv, assessmentTable, assessmentXlsx, XLSX_CONTENT_TYPE } from '../../metrics/assessment.js';
-import { COLUMNAR_CONTENT_TYPES, type Column, rowsToColumnar } from '../../store/columnar.js';
-import { sendColumnar } from '../columnar-reply.js';
 import { drawPhoneSample, phoneSampleCsv, SAMPLE_SERVICE_IDS, type SampleService } from '../../metrics/phone-sample.js';
 import type { Runtime } from '../../runtime.js';
+import { COLUMNAR_CONTENT_TYPES, type Column, rowsToColumnar } from '../../store/columnar.js';
 import { principal, recordExport } from '../access.js';
+import { sendColumnar } from '../columnar-reply.js';
 import { ApiError, invalidParameter } from '../errors.js';
-import { checkGrouping, resolvePeriod } from '../params.js';
-import { checkInstitutionGrouping, scopedRegion } from '../scope.js';
-import { dateParam, errorResponse, indicatorRowSchema, regionParam, yearParam } from '../schemas.js';
+import { resolvePeriod } from '../params.js';
 import { provenanceSchema } from '../provenance-schema.js';
+import { dateParam, errorResponse, indicatorRowSchema, regionParam, yearParam } from '../schemas.js';
+import { scopedGroupedRegion, scopedRegion } from '../scope.js';
 import { signedAssessment } from '../signed-assessment.js';
 
 const periodSchema = z.object({ year: z.number().int(), evaluation_date: z.string(), as_of: z.string().nullable() });
@@ -142,9 +142,7 @@ export const reportRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (
     async (request, reply) => {
       const q = request.query;
       const who = principal(request);
-      checkInstitutionGrouping(who, q.by);
-      const region = scopedRegion(who, reference, q.region);
-      checkGrouping(region, q.by);
+      const region = scopedGroupedRegion(who, reference, q.region, q.by);
       const period = resolvePeriod(q.year, q.as_of);
       const assessment = await signedAssessment(runtime, who, { period, region, by: q.by, weights });
       if (q.format === 'json') return assessment;

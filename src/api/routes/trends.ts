@@ -2,6 +2,8 @@
 // of each month), and GET /v1/quality/freshness: institutions that stopped sending events.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { FRESHNESS_LABELS, institutionFreshness } from '../../jobs/institution-freshness.js';
+import { addDays, lastDayOfMonth } from '../../jobs/snapshot-dates.js';
 import { groupsOf, makeRow } from '../../metrics/evaluate.js';
 import { todayInBeijing } from '../../metrics/evaluation-period.js';
 import type { Indicator } from '../../metrics/indicator-schema.js';
@@ -9,14 +11,12 @@ import type { GroupLevel } from '../../metrics/subjects.js';
 import type { Division } from '../../reference/divisions.js';
 import type { ReferenceData } from '../../reference/reference-data.js';
 import type { Runtime } from '../../runtime.js';
-import { FRESHNESS_LABELS, institutionFreshness } from '../../jobs/institution-freshness.js';
-import { addDays, lastDayOfMonth } from '../../jobs/snapshot-dates.js';
 import { readTrend, type TrendCell } from '../../store/snapshot-store.js';
-import { invalidParameter } from '../errors.js';
 import { principal } from '../access.js';
-import { checkGrouping, findIndicator } from '../params.js';
-import { checkInstitutionGrouping, institutionVisible, restrictToInstitution, scopedRegion } from '../scope.js';
+import { invalidParameter } from '../errors.js';
+import { findIndicator } from '../params.js';
 import { byParam, dateParam, errorResponse, indicatorRowSchema, regionParam, yearParam } from '../schemas.js';
+import { institutionVisible, restrictToInstitution, scopedGroupedRegion, scopedRegion } from '../scope.js';
 
 const monthOrDate = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'a month YYYY-MM or a date YYYY-MM-DD');
 
@@ -140,9 +140,7 @@ export const trendRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (a
       const indicator = findIndicator(runtime.catalogue, request.params.id);
       const q = request.query;
       const who = principal(request);
-      checkInstitutionGrouping(who, q.by);
-      const region = scopedRegion(who, reference, q.region);
-      checkGrouping(region, q.by);
+      const region = scopedGroupedRegion(who, reference, q.region, q.by);
       if (q.by === 'institution' && region.level !== 'county') {
         throw invalidParameter('by', 'institution trends are kept for the whole county: leave out region, or use by=street or by=community');
       }
