@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes the running API from its own OpenAPI document with schemathesis (PyPI), a bounded number
 # of examples per operation, as a district supervisor and as an operator: no answer may be a 5xx,
-# and every documented answer must match its schema. Run by .ci/run after the tests.
+# and every documented answer must match its schema. Run by .ci/run before the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
