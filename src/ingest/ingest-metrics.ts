@@ -12,6 +12,11 @@ export class IngestMetrics {
     registers: [this.registry],
   });
   private readonly retries = new Counter({ name: 'hap_store_retries_total', help: 'Store writes retried', registers: [this.registry] });
+  private readonly redelivered = new Counter({
+    name: 'hap_kafka_redelivered_skipped_total',
+    help: 'Redelivered messages this worker had stored already (not stored again)',
+    registers: [this.registry],
+  });
   readonly lag = new Gauge({ name: 'hap_kafka_lag', help: 'Messages not yet committed, per partition', labelNames: ['partition'], registers: [this.registry] });
 
   private acceptedCount = 0;
@@ -39,6 +44,10 @@ export class IngestMetrics {
 
   recordRetry(): void {
     this.retries.inc();
+  }
+
+  recordRedeliverySkipped(messages: number): void {
+    this.redelivered.inc(messages);
   }
 
   /** Plain status for GET /v1/ingest/status. */

@@ -6,7 +6,8 @@
 import type { BatchControl, BusBatch, BusConsumer, BusMessage, BusProducer, EventBus } from '../kafka/bus.js';
 import { KAFKA_DEFAULTS } from '../kafka/defaults.js';
 import type { IngestMetrics } from './ingest-metrics.js';
-import type { PipelineDeps, RawMessage } from './pipeline.js';
+import { LandedRanges } from './landed-ranges.js';
+import type { EncodedBatch, PipelineDeps, RawMessage } from './pipeline.js';
 import { retryWhileRetriable } from './retry.js';
 import { storeSplitting } from './split-store.js';
 import type { Reason } from '../transform/event-row.js';
@@ -44,9 +45,45 @@ export function batchToken(batch: Pick<BusBatch, 'topic' | 'partition' | 'messag
   return rangeToken(batch, 0, batch.messages.length - 1);
 }
 
+interface HeartbeatTicker {
+  /** a heartbeat was answered with a rebalance: give the batch up, uncommitted */
+  readonly rebalancing: boolean;
+  stop(): void;
+}
+
+/** Heartbeats every `intervalMs` until stopped; a failed heartbeat (a rebalance) is remembered. */
+function heartbeatWhileBusy(control: BatchControl, intervalMs: number): HeartbeatTicker {
+  const ticker = {
+    rebalancing: false,
+    stop: () => clearInterval(timer),
+  };
+  const timer = setInterval(() => {
+    control.heartbeat().catch(() => {
+      ticker.rebalancing = true;
+    });
+  }, intervalMs);
+  timer.unref();
+  return ticker;
+}
+
+/** Whether `work` settled (either way) within `ms`. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export class KafkaWorker {
   private consumer?: BusConsumer;
   private dlq?: BusProducer;
+  /** batches stored and not yet committed, so a redelivery with other boundaries is not stored twice */
+  private readonly landed = new LandedRanges();
 
   constructor(
     private readonly deps: PipelineDeps,
@@ -69,21 +106,53 @@ export class KafkaWorker {
   async handleBatch(batch: BusBatch, control: BatchControl): Promise<void> {
     if (batch.messages.length === 0) return;
     const started = Date.now();
-    const messages: RawMessage[] = batch.messages.map((m: BusMessage) => ({ value: m.value, source: `${batch.topic}:${batch.partition}:${m.offset}`, ...refusedBy(m) }));
+    const partition = `${batch.topic}:${batch.partition}`;
     await control.heartbeat();
-    // One receipt time for the batch, through every retry and split: the same messages
+    // A long insert (a store under load, parts piling up) must not outlive the session: the
+    // group would take the partition away and redeliver the batch to someone else.
+    const ticker = heartbeatWhileBusy(control, KAFKA_DEFAULTS.heartbeatIntervalMs);
+    let accepted = 0;
+    const rejectedCodes: string[][] = [];
+    try {
+      for (const segment of this.landed.segments(partition, batch.messages.map((m) => m.offset))) {
+        if (segment.landed) {
+          this.metrics.recordRedeliverySkipped(segment.hi - segment.lo);
+          continue;
+        }
+        const outcome = await this.storeSegment(batch, segment, control, ticker);
+        // Stopping or revoked: leave the offsets uncommitted; the next owner re-reads the batch.
+        if (!outcome) return;
+        accepted += outcome.accepted;
+        rejectedCodes.push(...outcome.rejected.map((r) => r.reasons.map((x) => x.code)));
+      }
+    } finally {
+      ticker.stop();
+    }
+    await control.heartbeat();
+    const next = (BigInt(batch.messages[batch.messages.length - 1]!.offset) + 1n).toString();
+    await control.commit(next);
+    this.landed.committed(partition, next);
+    this.metrics.recordBatch(accepted, rejectedCodes, (Date.now() - started) / 1000);
+  }
+
+  /** Stores the messages [lo, hi) of a batch and sends their rejections to the dead-letter topic; undefined when abandoned. */
+  private async storeSegment(batch: BusBatch, segment: { lo: number; hi: number }, control: BatchControl, ticker: HeartbeatTicker): Promise<EncodedBatch | undefined> {
+    const slice = batch.messages.slice(segment.lo, segment.hi);
+    const messages: RawMessage[] = slice.map((m: BusMessage) => ({ value: m.value, source: `${batch.topic}:${batch.partition}:${m.offset}`, ...refusedBy(m) }));
+    const part = { topic: batch.topic, partition: batch.partition, messages: slice };
+    // One receipt time for the segment, through every retry and split: the same messages
     // normalise to the same rows, which is what makes the per-range tokens safe.
     const receivedAt = Date.now();
     const written = await retryWhileRetriable(
       () =>
         storeSplitting(messages, this.deps, {
           receivedAt,
-          tokenOf: (first, last) => rangeToken(batch, first, last),
+          tokenOf: (first, last) => rangeToken(part, first, last),
           keepAlive: () => control.heartbeat(),
           ...(this.options.log ? { log: this.options.log } : {}),
         }),
       {
-        shouldGiveUp: () => !control.isRunning() || control.isStale(),
+        shouldGiveUp: () => !control.isRunning() || control.isStale() || ticker.rebalancing,
         keepAlive: () => control.heartbeat(),
         onRetry: (error, attempt, delay) => {
           this.metrics.recordRetry();
@@ -93,14 +162,13 @@ export class KafkaWorker {
       KAFKA_DEFAULTS.storeRetryBaseMs,
       KAFKA_DEFAULTS.storeRetryMaxMs,
     );
-    // Stopping or revoked: leave the offsets uncommitted; the next owner re-reads the batch.
-    if (!written.ok) return;
+    if (!written.ok) return undefined;
     const outcome = written.value;
     if (outcome.rejected.length > 0) {
       await this.dlq!.send(
         this.options.dlqTopic,
         outcome.rejected.map((r) => {
-          const original = batch.messages[r.index]!;
+          const original = slice[r.index]!;
           return {
             key: original.key?.toString('utf8') ?? null,
             value: original.value ?? '',
@@ -109,15 +177,17 @@ export class KafkaWorker {
         }),
       );
     }
-    await control.heartbeat();
-    const last = batch.messages[batch.messages.length - 1]!.offset;
-    await control.commit((BigInt(last) + 1n).toString());
-    this.metrics.recordBatch(outcome.accepted, outcome.rejected.map((r) => r.reasons.map((x) => x.code)), (Date.now() - started) / 1000);
+    // Whole now (rows and dead-letter copies): a redelivery of these offsets is skipped.
+    this.landed.record(`${batch.topic}:${batch.partition}`, slice[0]!.offset, slice[slice.length - 1]!.offset);
+    return outcome;
   }
 
   /** Graceful stop: the batch in hand finishes or is abandoned uncommitted, then connections close. */
   async stop(): Promise<void> {
-    await this.consumer?.stop();
-    await this.dlq?.close();
+    // kafkajs waits for a group rejoin to finish before it disconnects, which can take as long as
+    // the broker's rebalance: the process must still be able to stop (uncommitted work is re-read).
+    const stopped = await settlesWithin(this.consumer?.stop() ?? Promise.resolve(), KAFKA_DEFAULTS.stopTimeoutMs);
+    if (!stopped) this.options.log?.(`the Kafka consumer did not stop within ${KAFKA_DEFAULTS.stopTimeoutMs / 1000} s; leaving it (its uncommitted batches are redelivered)`);
+    await settlesWithin(this.dlq?.close() ?? Promise.resolve(), KAFKA_DEFAULTS.stopTimeoutMs);
   }
 }

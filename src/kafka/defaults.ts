@@ -15,6 +15,8 @@ export const KAFKA_DEFAULTS = {
   /** retries of a store write inside one batch before the batch is abandoned (not committed) */
   storeRetryBaseMs: 250,
   storeRetryMaxMs: 30_000,
+  /** how long a stop waits for the consumer to leave its group (a rejoin can hang it) */
+  stopTimeoutMs: 30_000,
   topicConfig: { 'retention.ms': String(14 * 24 * 3600 * 1000), 'max.message.bytes': String(4 * 1024 * 1024) },
   // The dead-letter topic must take any message the event topic took.
   dlqConfig: { 'retention.ms': String(90 * 24 * 3600 * 1000), 'max.message.bytes': String(4 * 1024 * 1024) },
