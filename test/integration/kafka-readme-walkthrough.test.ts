@@ -40,7 +40,9 @@ describe('the README Kafka walkthrough', () => {
     };
     // The block, then: wait until every event produced is counted, print the status, stop.
     const script = `set -euo pipefail
-trap 'kill %1 2>/dev/null || true; node ${JSON.stringify(join(ROOT, 'scripts/kafka.mjs'))} stop >/dev/null 2>&1 || true' EXIT
+# hap serve stops (leaving its group) before the broker does: a consumer whose broker is gone
+# waits for it, and spawnSync waits for the server's end of the output pipe.
+trap 'kill %1 2>/dev/null || true; wait %1 2>/dev/null || true; node ${JSON.stringify(join(ROOT, 'scripts/kafka.mjs'))} stop >/dev/null 2>&1 || true' EXIT
 ${walkthrough()}
 LINES=$(grep -c . synthetic/events.ndjson)
 for _ in $(seq 1 180); do
