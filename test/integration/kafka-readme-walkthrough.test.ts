@@ -61,6 +61,8 @@ echo "STATUS=$STATUS"
       const status = JSON.parse(/STATUS=(.*)/.exec(run.stdout)?.[1] ?? '{}') as { accepted?: number; rejected?: number };
       expect(lines).toBeGreaterThan(500);
       expect((status.accepted ?? 0) + (status.rejected ?? 0)).toBe(lines);
+      // A normal run logs no error (kafkajs's ERROR lines included).
+      expect(`${run.stdout}\n${run.stderr}`).not.toMatch(/"level":"ERROR"|"level":50/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
