@@ -23,13 +23,22 @@ export interface BatchSegment {
   landed: boolean;
 }
 
+/**
+ * Ranges kept per partition: a partition taken away by a rebalance is never committed by this
+ * worker, so its ranges would stay; the oldest go first (they are the least likely redelivered).
+ */
+const MAX_RANGES_PER_PARTITION = 1_000;
+
 export class LandedRanges {
   private readonly byPartition = new Map<string, OffsetRange[]>();
+
+  constructor(private readonly maxPerPartition = MAX_RANGES_PER_PARTITION) {}
 
   /** The batch `offsets` (ascending) landed whole. */
   record(partition: string, first: string, last: string): void {
     const ranges = this.byPartition.get(partition) ?? [];
     ranges.push({ first: BigInt(first), last: BigInt(last) });
+    if (ranges.length > this.maxPerPartition) ranges.shift();
     this.byPartition.set(partition, ranges);
   }
 

@@ -45,4 +45,13 @@ describe('landed ranges', () => {
     landed.committed('t:0', '20');
     expect(landed.size).toBe(0);
   });
+
+  it('keeps a bounded number of ranges per partition, the newest', () => {
+    const landed = new LandedRanges(2);
+    landed.record('t:0', '0', '9');
+    landed.record('t:0', '10', '19');
+    landed.record('t:0', '20', '29');
+    expect(landed.size).toBe(2);
+    expect(landed.segments('t:0', ['5', '15']).map((s) => s.landed)).toEqual([false, true]);
+  });
 });
