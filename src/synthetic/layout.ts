@@ -102,6 +102,34 @@ function apportion(total: number, weights: readonly number[]): number[] {
   return counts;
 }
 
+/**
+ * `apportion` with no share above `cap`: what a full community cannot take goes to the others by
+ * their weights. Below the cap (every scale up to about 1.1 for Dadukou) it is `apportion` itself,
+ * so a seed gives the same district as before; above it the largest estates stop growing and
+ * the others fill up, which is what lets a benchmark reach several times the district.
+ */
+export function apportionCapped(total: number, weights: readonly number[], cap: number): number[] {
+  const counts = weights.map(() => 0);
+  let open = weights.map((_, i) => i);
+  let left = total;
+  while (open.length > 0) {
+    const shares = apportion(left, open.map((i) => weights[i] ?? 0));
+    const full = open.filter((_, k) => (shares[k] ?? 0) > cap);
+    if (full.length === 0) {
+      open.forEach((i, k) => {
+        counts[i] = shares[k] ?? 0;
+      });
+      return counts;
+    }
+    for (const i of full) counts[i] = cap;
+    left -= cap * full.length;
+    open = open.filter((i) => !full.includes(i));
+  }
+  // Every community full: the caller reports the one over its serials.
+  counts[0] = (counts[0] ?? 0) + left;
+  return counts;
+}
+
 export function buildLayout(options: LayoutOptions): DistrictLayout {
   const { county, reference, seed, scale, firstYear } = options;
   if (reference.county.code !== county) throw new Error(`reference data is for ${reference.county.code}, not ${county}`);
@@ -134,9 +162,10 @@ export function buildLayout(options: LayoutOptions): DistrictLayout {
   // Community sizes are log-normal (a few big estates, many small ones); villages are smaller.
   const weights = committees.map((c) => Math.exp(rng.normal(0, 0.55)) * (c.village ? 0.45 : 1));
   const total = Math.max(committees.length, Math.round(RESIDENTS_PER_COMMUNITY * committees.length * scale));
-  const initial = apportion(total, weights);
   const lastYear = yearOf(untilDay);
   const years = (untilDay - startDay + 1) / 365.25;
+  // Residents and those moving in during the period share a community's serial block.
+  const initial = apportionCapped(total, weights, Math.floor(SERIAL_BLOCK / (1 + MOVE_IN_RATE * years)) - 1);
 
   let offset = 0;
   const communities: CommunityInfo[] = committees.map((c, index) => {
