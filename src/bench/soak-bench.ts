@@ -29,6 +29,24 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const KAFKA = join(ROOT, 'scripts/kafka.mjs');
 const BROKER_ARGS = ['--port', '19492', '--controller-port', '19493', '--home', join(ROOT, '.kafka/soak')];
 const mb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
+const benchStart = Date.now();
+const phase = (what: string) => process.stderr.write(`\n[${Math.round((Date.now() - benchStart) / 1000)} s] ${what}\n`);
+
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+}
+
+/** Awaits a closing step for a minute at most, saying which one hung. */
+async function within(what: string, work: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), 60_000);
+  });
+  const outcome = await Promise.race([work.then(() => 'done' as const), late]);
+  clearTimeout(timer);
+  phase(outcome === 'late' ? `${what}: not done after 60 s, going on` : `${what}: done`);
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { minutes: { type: 'string', default: '20' }, rate: { type: 'string', default: '400' }, scale: { type: 'string', default: '0.4' } } });
@@ -61,6 +79,7 @@ async function main(): Promise<void> {
     let lagMax = 0;
     let reads = 0;
     let readFailures = 0;
+    const readTimes: number[] = [];
     // Identical rejected copies of a batch are one row (copies > 1) under the first one's source.
     const arrivals = async () => {
       const [row] = await queryRows<{ messages: string; rows: string }>(
@@ -76,7 +95,9 @@ async function main(): Promise<void> {
     const readLoop = (async () => {
       const urls = ['/v1/indicators/archive_coverage?by=street', '/v1/quality/issues?page_size=50', '/v1/quality/completeness?by=street'];
       while (Date.now() < end) {
+        const readStart = performance.now();
         const res = await app.inject({ url: urls[reads % urls.length]! });
+        readTimes.push(performance.now() - readStart);
         reads++;
         if (res.statusCode !== 200) readFailures++;
         await new Promise((r) => setTimeout(r, 1_000));
@@ -102,8 +123,10 @@ async function main(): Promise<void> {
       }
       await new Promise((r) => setTimeout(r, Math.max(0, 1_000 - (Date.now() - tickStart))));
     }
+    phase('production over; waiting for the last read');
     await readLoop;
     // Drain: wait until the store has every message (or stops moving for a minute).
+    phase('draining');
     let last = -1;
     let still = Date.now();
     for (;;) {
@@ -119,14 +142,17 @@ async function main(): Promise<void> {
     const rssEnd = mb();
     const lost = Math.max(0, produced - drained.messages);
     const duplicated = drained.rows - drained.messages;
-    await producer.close();
-    await worker.stop();
-    await app.close();
-    await runtime.close();
     const summary = `soak: ${produced} events, lag max ${lagMax.toFixed(1)} s, rss start ${rssStart} MB end ${rssEnd} MB, lost ${lost}, duplicated ${duplicated}`;
+    // The figures are taken: say them before closing, which has its own limits.
+    process.stderr.write(`\n${summary}\n`);
+    phase('stopping the producer, the worker, the API and the store');
+    await within('producer close', producer.close());
+    await within('worker stop', worker.stop());
+    await within('API close', app.close());
+    await within('store close', runtime.close());
     mkdirSync(join(ROOT, '.bench'), { recursive: true });
     const file = join(ROOT, '.bench', `soak-${Date.now()}.md`);
-    writeFileSync(file, [`## Soak of ${new Date().toISOString().slice(0, 16)} UTC`, '', `${minutes} min at ${rate} events/s (scale ${values.scale}), reads every second: ${reads} (${readFailures} not 200).`, '', `\`${summary}\``, ''].join('\n'));
+    writeFileSync(file, [`## Soak of ${new Date().toISOString().slice(0, 16)} UTC`, '', `${minutes} min at ${rate} events/s (scale ${values.scale}), a read each second after the last: ${reads} (${readFailures} not 200), median ${Math.round(quantile(readTimes, 0.5))} ms, p95 ${Math.round(quantile(readTimes, 0.95))} ms.`, '', `\`${summary}\``, ''].join('\n'));
     process.stderr.write(`\nwritten to ${file}\n`);
     console.log(summary);
   } finally {
@@ -135,7 +161,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
+// Exits when done: a client that did not close in time must not keep the process alive.
+main().then(() => process.exit(0), (error) => {
   console.error(error);
   process.exit(1);
 });

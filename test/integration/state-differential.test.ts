@@ -110,7 +110,7 @@ describe('the maintained state gives the numbers of the log', () => {
     expect(await bothWays(year)).toEqual(before);
   });
 
-  it('on a seeded synthetic district streamed in, and after a rebuild of the year', async () => {
+  it('on a seeded synthetic district streamed in, and after a rebuild of the year', { timeout: 300_000 }, async () => {
     for (const table of ['events', 'rejections']) await runtime.store.client.command({ query: `TRUNCATE TABLE ${table}` });
     await runtime.state!.resume(); // the truncation bypassed the pipeline: rebuild from the empty log
     const district = generateDistrict({ county: '500104', reference: runtime.reference, seed: 7, scale: 0.01, firstYear: 2024, until: todayInBeijing() });

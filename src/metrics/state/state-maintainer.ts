@@ -301,7 +301,9 @@ export class StateMaintainer {
   }
 
   private async drain(): Promise<void> {
-    while (this.pending.size > 0) {
+    // Closing: only the refresh in hand finishes; what is still pending makes close() mark the
+    // years not current (the next start builds them again).
+    while (this.pending.size > 0 && !this.closed) {
       const batch = this.pending;
       const since = this.lagSince;
       this.pending = new Set();
@@ -366,9 +368,13 @@ export class StateMaintainer {
     if (this.rollover) clearInterval(this.rollover);
     if (this.timer) clearTimeout(this.timer);
     if (this.bulk?.quiet) clearTimeout(this.bulk.quiet);
+    const setAside = this.bulk !== null;
     this.bulk = null;
     this.timer = null;
     await this.running?.catch(() => undefined);
     await this.invalidation?.catch(() => undefined);
+    // People stored and not yet applied (left pending by the close): the years are marked not
+    // current, so the next start builds them again instead of serving them without those people.
+    if (this.pending.size > 0 && !setAside) await this.invalidate().catch(() => undefined);
   }
 }
