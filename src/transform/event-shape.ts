@@ -20,58 +20,74 @@ export function isForbiddenKey(key: string): boolean {
   return FORBIDDEN_KEYS.has(key);
 }
 
-interface Frame {
-  value: unknown;
-  depth: number;
-  parent: Frame | undefined;
-  key: string;
-}
-
-function pathOf(frame: Frame): string {
-  const keys: string[] = [];
-  for (let f: Frame | undefined = frame; f?.parent; f = f.parent) keys.push(f.key);
-  return keys.reverse().join('.') || '(event)';
-}
-
 // Rough JSON length of a scalar (quotes and separators included): a bound, not a byte count.
 function scalarSize(value: unknown): number {
   return typeof value === 'string' ? value.length + 3 : 8;
 }
 
+/** The state of one walk: what was found, how large it looks, and where it is. */
+interface Walk {
+  reasons: Reason[];
+  size: number;
+  /** estimate the size (the transport did not say it) */
+  estimate: boolean;
+  /** keys (or array indexes) from the root to the node being visited */
+  path: (string | number)[];
+}
+
 /**
- * Why a parsed event must be refused before validation (empty: it may go on). One iterative walk,
- * stopped at the first size or depth problem; `knownBytes` is the text length when the transport
- * knows it (a Kafka message, an NDJSON line), else the size is estimated during the walk.
+ * Visits a node and what it holds, in the order of a depth-first walk that takes an object's
+ * keys last to first and an array's items first to last; answers a problem that stops the walk.
+ * Recursion is bounded: an object at the depth limit stops the walk before its children.
  */
-export function shapeReasons(value: unknown, knownBytes?: number): Reason[] {
-  const reasons: Reason[] = [];
-  if (knownBytes !== undefined && knownBytes > EVENT_LIMITS.maxBytes) return [tooLarge()];
-  let size = 0;
-  const stack: Frame[] = [{ value, depth: 0, parent: undefined, key: '' }];
-  while (stack.length > 0) {
-    const frame = stack.pop()!;
-    const v = frame.value;
-    if (v === null || typeof v !== 'object') {
-      size += scalarSize(v);
-    } else {
-      if (frame.depth >= EVENT_LIMITS.maxDepth) return [...reasons, tooDeep()];
-      if (Array.isArray(v)) {
-        size += 2 + v.length;
-        for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], depth: frame.depth + 1, parent: frame, key: String(i) });
-      } else {
-        for (const key of Object.keys(v)) {
-          size += key.length + 4;
-          if (FORBIDDEN_KEYS.has(key)) {
-            if (reasons.length < 5) reasons.push({ path: pathOf({ value: undefined, depth: 0, parent: frame, key }), code: 'key_forbidden', message: `the key ${key} is not allowed in an event` });
-            continue;
-          }
-          stack.push({ value: (v as Record<string, unknown>)[key], depth: frame.depth + 1, parent: frame, key });
-        }
+function visit(walk: Walk, v: unknown, depth: number): Reason | undefined {
+  if (v === null || typeof v !== 'object') {
+    walk.size += scalarSize(v);
+  } else {
+    if (depth >= EVENT_LIMITS.maxDepth) return tooDeep();
+    if (Array.isArray(v)) {
+      walk.size += 2 + v.length;
+      if (walk.estimate && walk.size > EVENT_LIMITS.maxBytes) return tooLarge();
+      for (let i = 0; i < v.length; i++) {
+        walk.path.push(i);
+        const stop = visit(walk, v[i], depth + 1);
+        walk.path.pop();
+        if (stop) return stop;
+      }
+      return undefined;
+    }
+    const keys = Object.keys(v);
+    for (const key of keys) {
+      walk.size += key.length + 4;
+      if (FORBIDDEN_KEYS.has(key) && walk.reasons.length < 5) {
+        walk.reasons.push({ path: [...walk.path, key].join('.'), code: 'key_forbidden', message: `the key ${key} is not allowed in an event` });
       }
     }
-    if (knownBytes === undefined && size > EVENT_LIMITS.maxBytes) return [...reasons, tooLarge()];
+    if (walk.estimate && walk.size > EVENT_LIMITS.maxBytes) return tooLarge();
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const key = keys[k]!;
+      if (FORBIDDEN_KEYS.has(key)) continue;
+      walk.path.push(key);
+      const stop = visit(walk, (v as Record<string, unknown>)[key], depth + 1);
+      walk.path.pop();
+      if (stop) return stop;
+    }
+    return undefined;
   }
-  return reasons;
+  return walk.estimate && walk.size > EVENT_LIMITS.maxBytes ? tooLarge() : undefined;
+}
+
+/**
+ * Why a parsed event must be refused before validation (empty: it may go on). One walk, stopped
+ * at the first size or depth problem, allocating nothing for a sound event (it runs on every
+ * event); `knownBytes` is the text length when the transport knows it (a Kafka message, an NDJSON
+ * line), else the size is estimated during the walk.
+ */
+export function shapeReasons(value: unknown, knownBytes?: number): Reason[] {
+  if (knownBytes !== undefined && knownBytes > EVENT_LIMITS.maxBytes) return [tooLarge()];
+  const walk: Walk = { reasons: [], size: 0, estimate: knownBytes === undefined, path: [] };
+  const stop = visit(walk, value, 0);
+  return stop ? [...walk.reasons, stop] : walk.reasons;
 }
 
 const tooDeep = (): Reason => ({ path: '(event)', code: 'event_too_deep', message: `nested deeper than ${EVENT_LIMITS.maxDepth} levels` });
