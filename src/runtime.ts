@@ -6,6 +6,7 @@ import { resolveSealingKeys } from './config/sealing-keys.js';
 import type { Keyring } from './transform/sealing.js';
 import { NormaliserPool } from './ingest/normaliser-pool.js';
 import type { PipelineDeps } from './ingest/pipeline.js';
+import { SealedPeople } from './ingest/sealed-people.js';
 import { ConfigError } from './config/config.js';
 import { loadWeights, type Weights } from './metrics/assessment.js';
 import { loadSchedules, type Schedules } from './jobs/schedule-config.js';
@@ -93,7 +94,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
       insertBytes: store.insertBytes,
       reference,
       pseudonymKey,
-      ...(keyring ? { keyring } : {}),
+      ...(keyring ? { keyring, sealedPeople: new SealedPeople() } : {}),
       insertBatchRows: config.insertBatchRows,
       ...(normaliser ? { normaliser } : {}),
       ...(state ? { onStored: (keys) => state.notifyStored(keys) } : {}),

@@ -84,6 +84,8 @@ export class KafkaWorker {
   private dlq?: BusProducer;
   /** batches stored and not yet committed, so a redelivery with other boundaries is not stored twice */
   private readonly landed = new LandedRanges();
+  /** per partition, the offset after the last batch this worker committed */
+  private readonly nextOffsets = new Map<string, string>();
 
   constructor(
     private readonly deps: PipelineDeps,
@@ -107,6 +109,9 @@ export class KafkaWorker {
     if (batch.messages.length === 0) return;
     const started = Date.now();
     const partition = `${batch.topic}:${batch.partition}`;
+    // A partition this worker did not just read (new to it, or taken back after a rebalance):
+    // another consumer may have stored its people's identities meanwhile.
+    if (this.nextOffsets.get(partition) !== batch.messages[0]!.offset) this.deps.sealedPeople?.forget();
     await control.heartbeat();
     // A long insert (a store under load, parts piling up) must not outlive the session: the
     // group would take the partition away and redeliver the batch to someone else.
@@ -132,6 +137,7 @@ export class KafkaWorker {
     const next = (BigInt(batch.messages[batch.messages.length - 1]!.offset) + 1n).toString();
     await control.commit(next);
     this.landed.committed(partition, next);
+    this.nextOffsets.set(partition, next);
     this.metrics.recordBatch(accepted, rejectedCodes, (Date.now() - started) / 1000);
   }
 

@@ -22,7 +22,7 @@ parentPort!.on('message', async (task: ThreadTask) => {
         ? await normaliser.fromMessages(unpackMessages(task.bytes, task.lengths, task.sources, task.refused), task.receivedAt)
         : await normaliser.fromEvents(task.events, task.receivedAt);
     reply = { id: task.id, ok: true, batch };
-    parentPort!.postMessage(reply, [...batch.chunks, batch.sealedIdentities].map((c) => c.buffer as ArrayBuffer));
+    parentPort!.postMessage(reply, batch.chunks.map((c) => c.buffer as ArrayBuffer));
   } catch (error) {
     reply = { id: task.id, ok: false, error: String((error as Error)?.stack ?? error) };
     parentPort!.postMessage(reply);

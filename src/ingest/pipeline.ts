@@ -3,17 +3,21 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { InsertBytes } from '../store/clickhouse.js';
 import type { ReferenceData } from '../reference/reference-data.js';
-import { type EventConflict, findConflicts, insertConflicts, type RowIdentities } from '../store/event-conflicts.js';
-import { eventTsvLine, insertEventText, insertRejections, tsvText } from '../store/event-writer.js';
+import { type EventConflict, findConflicts, insertConflicts } from '../store/event-conflicts.js';
+import { insertEventText, insertRejections } from '../store/event-writer.js';
 import type { EventRow, Reason, RejectedEvent } from '../transform/event-row.js';
 import { normaliseEvent } from '../transform/normalise-event.js';
 import { redactEvent, redactFreeText, unparsableSummary } from '../transform/redact.js';
 import { receivedFromMessage } from './event-text.js';
 import { collapseRejections } from './rejection-copies.js';
 import { envelopeField, screenParsed } from './screen-event.js';
-import { type Keyring, type Sealed, seal } from '../transform/sealing.js';
+import { type Keyring, seal } from '../transform/sealing.js';
 import type { Identity } from '../transform/normalise-event.js';
-import { toDateTime64 } from '../store/clickhouse-values.js';
+import { BatchEncoder, type EncodedBatch } from './batch-encoder.js';
+import type { SealedPeople } from './sealed-people.js';
+import { storeIdentities } from './store-identities.js';
+
+export type { EncodedBatch };
 
 /** An event as received: parsed JSON, or the text that failed to parse. */
 export type ReceivedEvent =
@@ -27,35 +31,7 @@ export type ReceivedEvent =
 
 export interface BatchOutcome {
   rows: EventRow[];
-  /** the batch index of each row */
-  indexes: number[];
-  receivedAt: number;
   rejected: (RejectedEvent & { index: number })[];
-  /** each person's identity, sealed (the last of the batch per person); none without a keyring */
-  sealedIdentities: SealedIdentity[];
-}
-
-export interface SealedIdentity extends Sealed {
-  person_key: string;
-}
-
-/**
- * A normalised batch ready for the store: the good rows already as TabSeparated inserts (text is
- * what crosses from a normalising thread, not a million objects), the people they touch, and the
- * rejected events.
- */
-export interface EncodedBatch {
-  /** one insert each, at most `insertBatchRows` rows */
-  chunks: Uint8Array[];
-  accepted: number;
-  /** person keys the rows are about, linked identifiers included (the maintained state refreshes them) */
-  touched: string[];
-  rejected: (RejectedEvent & { index: number })[];
-  /** per stored row `index institution event_id content_hash source` (TSV lines): one string crosses a thread, not objects */
-  identities: RowIdentities;
-  /** TSV of sealed identities (IDENTITY_COLUMNS), empty without a keyring */
-  sealedIdentities: Uint8Array;
-  receivedAt: number;
 }
 
 /** Turns received events or raw messages into encoded batches: in this thread or in a pool. */
@@ -81,6 +57,8 @@ export interface PipelineDeps {
   pseudonymKey: Buffer;
   /** seals identities and rejected payloads; without one neither is kept */
   keyring?: Keyring;
+  /** whose identity the store has sealed (this process's view); without it every batch stores all its people */
+  sealedPeople?: SealedPeople;
   insertBatchRows: number;
   /** where normalisation runs; in this thread when absent */
   normaliser?: Normaliser;
@@ -88,7 +66,6 @@ export interface PipelineDeps {
   onStored?: (personKeys: readonly string[]) => void;
 }
 
-/** Pure part: validation and normalisation of a batch, no I/O. */
 /** A received event set aside with its reasons: identified as far as it can be, masked, its payload sealed. */
 export function rejectionOf(event: ReceivedEvent, index: number, receivedAt: number, reasons: Reason[], keyring?: Keyring): RejectedEvent & { index: number } {
   if (event.kind === 'refused') {
@@ -116,16 +93,27 @@ export function sealedPayload(event: ReceivedEvent, keyring: Keyring | undefined
   return { payload_key_id: sealed.key_id, payload_sealed: sealed.sealed };
 }
 
-export function normaliseBatch(events: readonly ReceivedEvent[], deps: Pick<PipelineDeps, 'reference' | 'pseudonymKey' | 'keyring'>, receivedAt: number): BatchOutcome {
-  const outcome: BatchOutcome = { rows: [], indexes: [], rejected: [], receivedAt, sealedIdentities: [] };
-  const identities = new Map<string, Identity>();
-  events.forEach((received, index) => {
+/**
+ * Screens and normalises the events of a batch one after the other, handing each accepted row to
+ * `accept` as soon as it is made; answers the rejections. `receivedOf` makes each event when it
+ * is reached (a message is parsed then), so one event is alive at a time, not the batch.
+ */
+export function normaliseEach(
+  count: number,
+  receivedOf: (index: number) => ReceivedEvent,
+  deps: Pick<PipelineDeps, 'reference' | 'pseudonymKey' | 'keyring'>,
+  receivedAt: number,
+  accept: (row: EventRow, identity: Identity, index: number) => void,
+): (RejectedEvent & { index: number })[] {
+  const rejected: (RejectedEvent & { index: number })[] = [];
+  for (let index = 0; index < count; index++) {
+    const received = receivedOf(index);
     // Events built by a caller (not parsed from text here) get the same look at their shape.
     const screened = received.kind === 'parsed' && !received.screened ? screenParsed(received.value, received.source) : received;
     const event = received.kind === 'parsed' && received.refused && screened.kind === 'parsed' ? { ...screened, refused: received.refused } : screened;
     if (event.kind === 'refused') {
-      outcome.rejected.push(rejectionOf(event, index, receivedAt, event.reasons));
-      return;
+      rejected.push(rejectionOf(event, index, receivedAt, event.reasons));
+      continue;
     }
     let reasons: Reason[];
     if (event.kind === 'unparsable') {
@@ -135,57 +123,40 @@ export function normaliseBatch(events: readonly ReceivedEvent[], deps: Pick<Pipe
     } else {
       const result = normaliseEvent(event.value, { reference: deps.reference, pseudonymKey: deps.pseudonymKey, receivedAt, source: event.source });
       if (result.ok) {
-        outcome.rows.push(result.row);
-        outcome.indexes.push(index);
-        identities.set(result.row.person_key, result.identity);
-        return;
+        accept(result.row, result.identity, index);
+        continue;
       }
       reasons = result.reasons;
     }
-    outcome.rejected.push(rejectionOf(event, index, receivedAt, reasons, deps.keyring));
-  });
-  if (deps.keyring) {
-    for (const [person_key, identity] of identities) outcome.sealedIdentities.push({ person_key, ...seal(deps.keyring, JSON.stringify(identity)) });
+    rejected.push(rejectionOf(event, index, receivedAt, reasons, deps.keyring));
   }
-  return outcome;
+  return rejected;
 }
 
-export const IDENTITY_COLUMNS = ['person_key', 'key_id', 'sealed', 'received_at'] as const;
+/** Pure: validation and normalisation of a batch into row objects (the publisher's check). */
+export function normaliseBatch(events: readonly ReceivedEvent[], deps: Pick<PipelineDeps, 'reference' | 'pseudonymKey' | 'keyring'>, receivedAt: number): BatchOutcome {
+  const rows: EventRow[] = [];
+  const rejected = normaliseEach(events.length, (i) => events[i]!, deps, receivedAt, (row) => rows.push(row));
+  return { rows, rejected };
+}
 
-const encoder = new TextEncoder();
-
-/** Pure: the store's form of a normalised batch (TSV inserts of `chunkRows` rows, touched people). */
-export function encodeOutcome(outcome: BatchOutcome, chunkRows: number): EncodedBatch {
-  const chunks: Uint8Array[] = [];
-  let identities = '';
-  for (let i = 0; i < outcome.rows.length; i += chunkRows) {
-    let text = '';
-    const end = Math.min(i + chunkRows, outcome.rows.length);
-    for (let k = i; k < end; k++) {
-      const row = outcome.rows[k]!;
-      const line = eventTsvLine(row);
-      text += `${line}\n`;
-      // The content hash is the line's last field; institution, event id and source are already TSV-escaped.
-      identities += `${outcome.indexes[k]}\t${tsvText(row.institution_code)}\t${tsvText(row.event_id)}\t${line.slice(line.lastIndexOf('\t') + 1)}\t${tsvText(row.source)}\n`;
-    }
-    chunks.push(encoder.encode(text));
-  }
-  const touched = new Set<string>();
-  for (const row of outcome.rows) {
-    touched.add(row.person_key);
-    if (row.linked_from) touched.add(row.linked_from);
-  }
-  const received = toDateTime64(outcome.receivedAt);
-  let sealed = '';
-  for (const i of outcome.sealedIdentities) sealed += `${i.person_key}\t${i.key_id}\t${i.sealed}\t${received}\n`;
-  return { chunks, accepted: outcome.rows.length, touched: [...touched], rejected: outcome.rejected, identities, sealedIdentities: encoder.encode(sealed), receivedAt: outcome.receivedAt };
+/** Pure: a batch normalised straight into the store's form (TSV inserts of `insertBatchRows` rows, touched people). */
+export function encodeBatch(
+  count: number,
+  receivedOf: (index: number) => ReceivedEvent,
+  deps: Pick<PipelineDeps, 'reference' | 'pseudonymKey' | 'keyring' | 'insertBatchRows'>,
+  receivedAt: number,
+): EncodedBatch {
+  const encoder = new BatchEncoder(deps.insertBatchRows);
+  const rejected = normaliseEach(count, receivedOf, deps, receivedAt, (row, identity, index) => encoder.add(row, identity, index));
+  return encoder.finish(rejected, receivedAt);
 }
 
 /** Normalises in this thread: the fallback, and what a pool's threads run. */
 export function inlineNormaliser(deps: Pick<PipelineDeps, 'reference' | 'pseudonymKey' | 'keyring' | 'insertBatchRows'>): Normaliser {
   return {
-    fromEvents: async (events, receivedAt) => encodeOutcome(normaliseBatch(events, deps, receivedAt), deps.insertBatchRows),
-    fromMessages: async (messages, receivedAt) => encodeOutcome(normaliseBatch(messages.map(receivedFromMessage), deps, receivedAt), deps.insertBatchRows),
+    fromEvents: async (events, receivedAt) => encodeBatch(events.length, (i) => events[i]!, deps, receivedAt),
+    fromMessages: async (messages, receivedAt) => encodeBatch(messages.length, (i) => receivedFromMessage(messages[i]!), deps, receivedAt),
     close: async () => {},
   };
 }
@@ -216,7 +187,7 @@ export async function ingestBatch(
  */
 export async function storeBatch(
   batch: EncodedBatch,
-  deps: Pick<PipelineDeps, 'client' | 'insertBytes' | 'onStored'>,
+  deps: Pick<PipelineDeps, 'client' | 'insertBytes' | 'onStored' | 'keyring' | 'sealedPeople'>,
   dedupToken?: string,
 ): Promise<EventConflict[]> {
   // Looked up before this batch is in the store: its own rows are not the kept copies.
@@ -224,21 +195,9 @@ export async function storeBatch(
   for (const [i, chunk] of batch.chunks.entries()) {
     await insertEventText(deps.insertBytes, chunk, dedupToken ? `${dedupToken}:${i}` : undefined);
   }
-  await insertSealedIdentities(deps, batch, dedupToken);
+  await storeIdentities(deps, batch.people, batch.receivedAt, dedupToken);
   await insertRejections(deps.client, collapseRejections(batch.rejected), dedupToken);
   await insertConflicts(deps.client, conflicts, batch.receivedAt, dedupToken);
   deps.onStored?.(batch.touched);
   return conflicts;
-}
-
-/** The batch's sealed identities (none without a keyring). */
-export async function insertSealedIdentities(deps: Pick<PipelineDeps, 'insertBytes'>, batch: Pick<EncodedBatch, 'sealedIdentities'>, dedupToken: string | undefined): Promise<void> {
-  if (batch.sealedIdentities.length === 0) return;
-  await deps.insertBytes({
-    table: 'identities',
-    columns: IDENTITY_COLUMNS,
-    format: 'TabSeparated',
-    body: batch.sealedIdentities,
-    ...(dedupToken ? { settings: { insert_deduplication_token: `${dedupToken}:identities` } } : {}),
-  });
 }

@@ -10,7 +10,8 @@
 import { insertEventText, insertRejections } from '../store/event-writer.js';
 import type { Reason } from '../transform/event-row.js';
 import { receivedFromMessage } from './event-text.js';
-import { type EncodedBatch, inlineNormaliser, insertSealedIdentities, type PipelineDeps, type RawMessage, rejectionOf } from './pipeline.js';
+import { type EncodedBatch, inlineNormaliser, type PipelineDeps, type RawMessage, rejectionOf } from './pipeline.js';
+import { storeIdentities } from './store-identities.js';
 import { collapseRejections } from './rejection-copies.js';
 import { findConflicts, insertConflicts } from '../store/event-conflicts.js';
 import { backoffDelay, clickhouseCodeOf, classifyStoreError, type StoreErrorKind } from './retry.js';
@@ -119,12 +120,12 @@ export async function storeSplitting(messages: readonly RawMessage[], deps: Pipe
     if (failed) await isolate(range, failed);
   }
 
-  await insertSealedIdentities(deps, encoded, batchToken);
+  await storeIdentities(deps, encoded.people, options.receivedAt, batchToken);
   const rejected = [...encoded.rejected, ...setAside].sort((a, b) => a.index - b.index);
   await insertRejections(deps.client, collapseRejections(rejected), batchToken);
   await insertConflicts(deps.client, conflicts, options.receivedAt, batchToken);
   deps.onStored?.(encoded.touched);
-  return { chunks: [], accepted: encoded.accepted - setAside.length, touched: encoded.touched, identities: '', sealedIdentities: new Uint8Array(0), receivedAt: options.receivedAt, rejected };
+  return { chunks: [], accepted: encoded.accepted - setAside.length, touched: encoded.touched, identities: '', people: '', receivedAt: options.receivedAt, rejected };
 }
 
 interface Refusal {
