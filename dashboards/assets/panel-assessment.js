@@ -2,9 +2,10 @@
 // institution), each indicator a column group 分子/分母/率/目标/得分/达标, then 总分 and 排名;
 // groups not located in the reference data are kept out of scoring and listed apart. Prints on A4
 // landscape (print.css); CSV and XLSX come from the API, fetched with the token.
-import { download, getJson } from './api.js';
+import { getJson } from './api.js';
 import { assessmentRows } from './assessment-rows.js';
 import { h } from './dom.js';
+import { downloadButton } from './download-button.js';
 import { DATA_PROBLEMS, int, nameWithCode, pct, score } from './format.js';
 import { apiQuery } from './url-state.js';
 
@@ -52,7 +53,7 @@ export async function render(el, panel, ctx) {
     h(
       'p',
       { class: 'downloads no-print' },
-      panel.downloads.map((format) => h('button', { type: 'button', onclick: (e) => saveAs(e.target, `/v1/reports/assessment${apiQuery({ ...query, format })}`, `assessment-${a.region.code}-${a.period.year}.${format}`) }, `下载 ${format.toUpperCase()} Download`)),
+      panel.downloads.map((format) => downloadButton(format, `/v1/reports/assessment${apiQuery({ ...query, format })}`, `assessment-${a.region.code}-${a.period.year}.${format}`)),
       h('button', { type: 'button', onclick: () => window.print() }, '打印 Print'),
     ),
     h('div', { class: 'scroll' }, h('table', { class: 'assessment' }, h('thead', {}, titleRows), h('tbody', {}, body))),
@@ -60,15 +61,4 @@ export async function render(el, panel, ctx) {
     h('p', { class: 'formula' }, '得分 = 权重 × min(1, 率 / 目标)；总分为各指标得分之和，排名按总分从高到低（同分同名次）。'),
     h('div', { class: 'signatures' }, ['考核组成员签字 Assessors', '负责人签字 Director', '日期 Date'].map((s) => h('div', {}, `${s}：`, h('span', { class: 'line' })))),
   );
-}
-
-async function saveAs(button, path, name) {
-  button.disabled = true;
-  try {
-    await download(path, name);
-  } catch (error) {
-    button.after(h('span', { class: 'problem' }, ` ${error.message}`));
-  } finally {
-    button.disabled = false;
-  }
 }
