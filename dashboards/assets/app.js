@@ -56,12 +56,22 @@ async function boot() {
     render();
   };
   ctx.refreshFilters = () => renderFilters(form, page.filters, ctx);
+  // Panels get a copy of ctx (with their request's signal): what they learn for the filters is
+  // kept here, on the view's own ctx, or the kind filter would never list the kinds.
+  ctx.learnIssueKinds = (kinds) => {
+    if (ctx.issueKinds) return;
+    ctx.issueKinds = kinds;
+    ctx.refreshFilters();
+  };
 
   const slots = panels.map((p) => h('section', { class: `panel panel-${p.type}`, id: `panel-${p.id}` }, h('h2', {}, p.title_zh, ' ', h('small', {}, p.title_en)), h('div', { class: 'body' })));
   main.replaceChildren(...slots);
 
+  // aria-busy: true from a new selection until every panel has drawn (screen readers wait; the
+  // browser tests and the page benchmark wait for it too).
   async function render() {
     const { signal } = guard.next();
+    main.setAttribute('aria-busy', 'true');
     status.textContent = '';
     await renderFilters(form, page.filters, ctx).catch(() => {});
     await Promise.all(
@@ -77,6 +87,7 @@ async function boot() {
         }
       }),
     );
+    if (!signal.aborted) main.setAttribute('aria-busy', 'false');
   }
   window.addEventListener('popstate', () => {
     ctx.state = readState(location.search, defaults);
@@ -86,4 +97,8 @@ async function boot() {
   await render();
 }
 
-boot().catch((error) => problem(document.getElementById('panels'), error));
+boot().catch((error) => {
+  const main = document.getElementById('panels');
+  problem(main, error);
+  main.setAttribute('aria-busy', 'false');
+});

@@ -28,10 +28,7 @@ export async function render(el, panel, ctx) {
   const reveal = (r) => (r.person_ref ? h('button', { type: 'button', class: 'reveal no-print', onclick: (e) => revealPerson(r.person_ref, e.target) }, '查看 Reveal') : '');
   const pager = pagerOf(answer, (p) => ctx.setState({ [pageKey]: p }));
   if (panel.source === 'issues') {
-    if (!ctx.issueKinds) {
-      ctx.issueKinds = answer.kinds;
-      ctx.refreshFilters?.();
-    }
+    ctx.learnIssueKinds(answer.kinds);
     const label = new Map(answer.kinds.map((k) => [k.kind, `${k.label_zh} ${k.label_en}`]));
     const counts = h('p', { class: 'counts' }, Object.entries(answer.counts_by_kind).map(([kind, n]) => h('button', { type: 'button', class: 'chip', onclick: () => ctx.setState({ kind, [pageKey]: 1 }) }, `${label.get(kind) ?? kind}: ${int(n)}`)));
     const rows = answer.rows.map((r) => [r.label_zh, r.name_masked, r.id_masked, place(r), holder(r), r.archive_no, r.detail, r.on_date ?? '', reveal(r)]);
