@@ -25,7 +25,7 @@ async function rejections(el, panel, ctx) {
     h('h3', {}, `按机构 By institution${answer.total > LISTED ? `（最近 ${LISTED} 条 of the latest ${LISTED}）` : ''}`),
     byInstitution.size ? table(['机构 Institution', '事件数 Events'], [...byInstitution].sort((a, b) => b[1] - a[1]).map(([code, n]) => [nameWithCode(ctx.names.name(code), code), int(n)])) : empty('无 none'),
   );
-  if (panel.chart === 'bar' && reasons.length) drawBars(chart, { labels: reasons.map(([c]) => c), values: reasons.map(([, n]) => n / Math.max(1, answer.total)), statuses: reasons.map(() => 'red'), target: null });
+  if (panel.chart === 'bar' && reasons.length) await drawBars(chart, { labels: reasons.map(([c]) => c), values: reasons.map(([, n]) => n / Math.max(1, answer.total)), statuses: reasons.map(() => 'red'), target: null });
 }
 
 async function freshness(el, _panel, ctx) {

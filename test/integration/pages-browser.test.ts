@@ -80,6 +80,9 @@ async function headOf(table: Locator): Promise<string[]> {
   return table.locator('thead tr').last().evaluate((tr) => [...tr.children].map((c) => (c.textContent ?? '').replace(/\s+/g, ' ').trim()));
 }
 
+/** What the page fetched (the browser's resource timing). */
+const resources = (page: Page) => page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
 /** The page's year (its default: the browser's current year). */
@@ -144,6 +147,8 @@ describe('each page shows the numbers of the API', () => {
     const first = a.indicators[0].rows.find((r: Json) => r.code === groups[0]);
     expect(await table.locator('tbody tr').first().locator('td.cell').first().getAttribute('title')).toContain(`分子 numerator ${format.int(first.numerator)}`);
     expect(await table.locator('td.cell[data-status="green"], td.cell[data-status="amber"], td.cell[data-status="red"]').count()).toBeGreaterThan(0);
+    // No chart here: the 1 MB chart library is not fetched.
+    expect(await resources(page)).not.toContainEqual(expect.stringContaining('echarts'));
   });
 
   it('逐级下钻: the indicator by street/town, its formula, a bar chart', async () => {
@@ -156,6 +161,7 @@ describe('each page shows the numbers of the API', () => {
     expect(rows).toEqual([...answer.rows.map((r: Json) => figureRow(r, format.nameWithCode(r.name, r.code))), figureRow(answer.total, `${answer.region.name} 合计 total`)]);
     expect(await page.locator('#panels .formula').textContent()).toContain(indicators[0].formula_zh);
     expect(await page.locator('#panels .chart canvas').count()).toBeGreaterThan(0);
+    expect(await resources(page)).toContainEqual(expect.stringContaining('/assets/vendor/echarts.min.js'));
   });
 
   it('月度趋势: the monthly values of the nightly snapshots, one line per street/town', async () => {
@@ -273,8 +279,15 @@ describe('interactions', () => {
     expect(new Set(rows.map((r) => r[0]))).toEqual(new Set([label]));
     expect(await page.locator('#panel-issues .pager').textContent()).toContain(`共 ${format.int(count)} 条`);
 
+    // Turning the worklist's page asks for that page only: the overdue list stays as it is.
+    const asked: string[] = [];
+    const onRequest = (request: { url(): string }) => asked.push(request.url());
+    page.on('request', onRequest);
     await page.locator('#panel-issues .pager button', { hasText: '下一页' }).click();
     await viewDrawn(page);
+    page.off('request', onRequest);
+    expect(asked.filter((u) => u.includes('/v1/quality/issues?'))).toHaveLength(1);
+    expect(asked.filter((u) => u.includes('/v1/followups/overdue'))).toEqual([]);
     expect(new URL(page.url()).searchParams.get('issues_page')).toBe('2');
     const second = await api(`/v1/quality/issues?year=${year}&kind=${kind}&page=2&page_size=50`);
     expect((await rowsOf(page.locator('#panel-issues table'))).map((r) => r[2])).toEqual(second.rows.map((r: Json) => r.id_masked));
