@@ -220,8 +220,11 @@ describe('each page shows the numbers of the API', () => {
     const page = await open(context, '/pages/intake');
     await shot(page, 'intake');
     expect(await problems(page)).toEqual([]);
-    const rejections = await api('/v1/rejections?status=open&page_size=1000');
+    const rejections = await api('/v1/rejections?status=open&page_size=1');
+    expect(rejections.total).toBeGreaterThan(0);
     expect(await page.locator('#panels .meta').first().textContent()).toBe(`未修正的退回事件 open rejections: ${format.int(rejections.total)}`);
+    const byInstitution = Object.entries(rejections.by_institution as Record<string, number>).map(([code, n]) => [format.nameWithCode(runtime.reference.institutions.get(code)?.name ?? '', code), format.int(n)]);
+    expect(await rowsOf(page.locator('.panel-rejections table').last())).toEqual(byInstitution);
     const freshness = await api('/v1/quality/freshness');
     expect(freshness.rows.length).toBeGreaterThan(0);
     expect(await rowsOf(page.locator('.panel-freshness table'))).toHaveLength(freshness.rows.length);
