@@ -8,7 +8,8 @@ export function h(tag, attrs = {}, ...children) {
     else if (key === 'style' && typeof value === 'object') Object.assign(el.style, value);
     else el.setAttribute(key, value === true ? '' : String(value));
   }
-  for (const child of children.flat()) if (child !== null && child !== undefined && child !== false) el.append(child instanceof Node ? child : String(child));
+  // Children may nest lists to any depth (a row of column groups of cells): all are appended as elements.
+  for (const child of children.flat(Infinity)) if (child !== null && child !== undefined && child !== false) el.append(child instanceof Node ? child : String(child));
   return el;
 }
 

@@ -1,7 +1,8 @@
 // The page's declared controls (year, region, indicator, …); a change goes to the URL state.
 import { h } from './dom.js';
 import { BY_LABELS, PROGRAM_LABELS } from './labels.js';
-import { nameWithCode, streetOf } from './format.js';
+import { nameWithCode } from './format.js';
+import { streetOf } from './url-state.js';
 
 const option = (value, text, selected) => h('option', { value, selected: value === selected }, text);
 

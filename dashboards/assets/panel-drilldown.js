@@ -47,7 +47,7 @@ export async function render(el, panel, ctx) {
     table(['名称 Name', '分子 Numerator', '分母 Denominator', '率 Rate', '目标 Target', '评价 Status'], rows),
   );
   if (panel.chart === 'bar') {
-    drawBars(chart, {
+    await drawBars(chart, {
       labels: answer.rows.map((r) => r.name || r.code),
       values: answer.rows.map((r) => (r.data_problem ? null : r.rate)),
       statuses: answer.rows.map((r) => statusOf(r, target, panel.thresholds)),

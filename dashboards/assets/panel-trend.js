@@ -27,7 +27,7 @@ export async function render(el, panel, ctx) {
       all.map((s) => [nameWithCode(s.name, s.code), ...answer.months.map((m) => { const p = valueAt(s, m); return p ? rateText(p) : '无快照 no snapshot'; })]),
     ),
   );
-  drawLines(chart, {
+  await drawLines(chart, {
     months: answer.months,
     series: all.map((s) => ({ name: s.name || s.code, values: answer.months.map((m) => { const p = valueAt(s, m); return p && !p.data_problem ? p.rate : null; }) })),
     target: panel.show_target ? answer.target : null,

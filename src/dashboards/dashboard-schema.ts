@@ -71,6 +71,8 @@ const worklist = z
     type: z.literal('worklist'),
     source: z.enum(['issues', 'overdue']),
     page_size: z.number().int().min(10).max(1000).default(50),
+    /** download buttons: every row under the current filters, from the list's API route */
+    downloads: z.array(z.enum(['csv', 'xlsx'])).default(['csv', 'xlsx']),
   })
   .strict();
 

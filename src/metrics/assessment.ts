@@ -16,7 +16,8 @@ import type { EvaluationPeriod } from './evaluation-period.js';
 import type { Indicator } from './indicator-schema.js';
 import { type Provenance, provenanceRows } from './provenance.js';
 import type { SubjectSource } from './subjects.js';
-import { type CsvCell, csvField, safeCellText } from './spreadsheet-cells.js';
+import { addTableSheet, toCsv } from './spreadsheet.js';
+import { csvField } from './spreadsheet-cells.js';
 
 export const DEFAULT_WEIGHTS_FILE = fileURLToPath(new URL('../../pipelines/assessment.json', import.meta.url));
 
@@ -190,13 +191,6 @@ export function assessmentTable(a: Assessment): AssessmentTableRow[] {
   return out;
 }
 
-export const UTF8_BOM = '\uFEFF';
-
-/** RFC 4180 text with a UTF-8 BOM and CRLF line ends: Excel then opens the Chinese text as UTF-8. */
-export function toCsv(header: readonly string[], rows: readonly (readonly CsvCell[])[]): string {
-  return `${UTF8_BOM}${[header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
-}
-
 /**
  * The table, then (when the assessment has one) its provenance after an empty line: rows
  * `#出处 provenance,<key>,<value>`, so the table above keeps its header and columns and a reader
@@ -217,27 +211,16 @@ export function assessmentCsv(a: Assessment): string {
   return `${table}\r\n${block.join('\r\n')}\r\n`;
 }
 
-export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
 /** One long sheet 考核汇总: rates and targets as numbers in percent format, so they can be sorted and summed. */
 export async function assessmentXlsx(a: Assessment): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet('考核汇总', { views: [{ state: 'frozen', ySplit: 1 }] });
   const widths = [26, 40, 14, 30, 10, 10, 10, 10, 8, 10, 80];
-  sheet.columns = ASSESSMENT_HEADER.map((header, i) => ({ header, width: widths[i] ?? 12 }));
-  sheet.getRow(1).font = { bold: true };
-  for (const r of assessmentTable(a)) {
-    const cells = [r.indicator, r.name_en, r.code, r.name, r.numerator, r.denominator, r.rate, r.target, r.weight, r.score, r.formula];
-    sheet.addRow(cells.map((c) => (typeof c === 'string' ? safeCellText(c) : c)));
-  }
-  sheet.getColumn(7).numFmt = '0.0%';
-  sheet.getColumn(8).numFmt = '0.0%';
-  sheet.getColumn(10).numFmt = '0.00';
+  const formats: Record<number, string> = { 6: '0.0%', 7: '0.0%', 9: '0.00' };
+  const columns = ASSESSMENT_HEADER.map((header, i) => ({ header, width: widths[i] ?? 12, ...(formats[i] ? { numFmt: formats[i] } : {}) }));
+  const rows = assessmentTable(a).map((r) => [r.indicator, r.name_en, r.code, r.name, r.numerator, r.denominator, r.rate, r.target, r.weight, r.score, r.formula]);
+  addTableSheet(workbook, '考核汇总', columns, rows, { frozenHeader: true });
   if (a.provenance) {
-    const provenance = workbook.addWorksheet('出处');
-    provenance.columns = [{ header: '项目 item', width: 22 }, { header: '值 value', width: 100 }];
-    provenance.getRow(1).font = { bold: true };
-    for (const [key, value] of provenanceRows(a.provenance)) provenance.addRow([key, safeCellText(value)]);
+    addTableSheet(workbook, '出处', [{ header: '项目 item', width: 22 }, { header: '值 value', width: 100 }], provenanceRows(a.provenance));
   }
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

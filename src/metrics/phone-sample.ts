@@ -5,7 +5,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Division } from '../reference/divisions.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { queryRows } from '../store/clickhouse.js';
-import { toCsv } from './assessment.js';
+import { toCsv } from './spreadsheet.js';
 import { DigitsAsText } from './spreadsheet-cells.js';
 import { periodParams } from './evaluate.js';
 import type { EvaluationPeriod } from './evaluation-period.js';

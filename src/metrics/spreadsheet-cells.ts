@@ -15,7 +15,7 @@ export function safeCellText(text: string): string {
  */
 export class DigitsAsText {
   readonly formula: string;
-  constructor(digits: string) {
+  constructor(readonly digits: string) {
     if (!/^\d+$/.test(digits)) throw new Error('DigitsAsText holds digits only');
     this.formula = `="${digits}"`;
   }

@@ -1,7 +1,7 @@
 // The page code: every module parses (node --check), and the pure ones (formatting, colour
 // thresholds, URL state, stale-answer guard, the assessment rows) behave; no browser is needed.
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,17 @@ const load = async (file: string): Promise<any> => import(pathToFileURL(join(ASS
 describe('page modules', () => {
   it.each(readdirSync(ASSETS).filter((f) => f.endsWith('.js')))('%s parses', (file) => {
     execFileSync(process.execPath, ['--check', join(ASSETS, file)]);
+  });
+
+  // Regression: filters.js imported streetOf from format.js (it lives in url-state.js); the
+  // browser refused the module graph and no page rendered at all. Node never loads filters.js.
+  it.each(readdirSync(ASSETS).filter((f) => f.endsWith('.js')))('%s imports only names its modules export', (file) => {
+    const source = readFileSync(join(ASSETS, file), 'utf8');
+    for (const [, names, from] of source.matchAll(/^import \{([^}]+)\} from '\.\/([a-z0-9-]+\.js)';$/gm)) {
+      const target = readFileSync(join(ASSETS, from!), 'utf8');
+      const exported = new Set([...target.matchAll(/^export (?:async )?(?:function|const|let|class) ([A-Za-z0-9_]+)/gm)].map((m) => m[1]));
+      for (const name of names!.split(',').map((n) => n.trim()).filter(Boolean)) expect(exported, `${file}: ${name} from ${from}`).toContain(name);
+    }
   });
 
   it('the pure modules import without a DOM', async () => {

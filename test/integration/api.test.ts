@@ -124,9 +124,12 @@ describe('routes', () => {
       person: { id_number: '36042619910102009X' }, data: { kind: 'referral', served_on: '2025-05-01' },
     };
     await app.inject({ method: 'POST', url: '/v1/events', payload: [event] });
-    expect((await get('/v1/rejections?status=open&reason=id_check_character')).json().total).toBe(1);
+    const open = (await get('/v1/rejections?status=open&reason=id_check_character&page_size=1')).json();
+    expect(open.total).toBe(1);
+    // Counted per institution under the same filters, whatever the page size.
+    expect(open.by_institution).toEqual({ H500104003: 1 });
     await app.inject({ method: 'POST', url: '/v1/events', payload: [{ ...event, person: { id_number: '360426199101010071' } }] });
-    expect((await get('/v1/rejections?status=open&reason=id_check_character')).json().total).toBe(0);
+    expect((await get('/v1/rejections?status=open&reason=id_check_character')).json()).toMatchObject({ total: 0, by_institution: {} });
     expect((await get('/v1/rejections?reason=id_check_character')).json().rows[0].resolved).toBe(true);
   });
 

@@ -2,13 +2,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listOverdue, overdueColumnar } from '../../quality/overdue.js';
+import { overdueSheet, sheetDownload } from '../../quality/worklist-sheets.js';
 import type { Runtime } from '../../runtime.js';
 import { PROGRAMS } from '../../transform/event-schema.js';
 import { principal } from '../access.js';
-import { formatParam, sendColumnar, withColumnar } from '../columnar-reply.js';
+import { sendColumnar } from '../columnar-reply.js';
+import { listFormatParam, sendSheet, withDownloads } from '../download-reply.js';
 import { kindOrList, listParam, resolvePeriod } from '../params.js';
 import { dateParam, errorResponse, pageParam, pageSizeParam, regionParam } from '../schemas.js';
 import { scopedInstitution, scopedRegion } from '../scope.js';
+
+/** A download lists every row; this bounds one answer (an XLSX sheet holds 1,048,576 rows). */
+const EXPORT_MAX_ROWS = 1_000_000;
 
 export const followupRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (app, { runtime }) => {
   const { reference } = runtime;
@@ -28,10 +33,10 @@ export const followupRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async
           as_of: dateParam.optional().describe('default: today'),
           page: pageParam,
           page_size: pageSizeParam,
-          format: formatParam,
+          format: listFormatParam,
         }),
         response: {
-          200: withColumnar('the overdue list, masked: JSON (paged), or every row as Arrow IPC stream or Parquet written by ClickHouse', z.object({
+          200: withDownloads(`the overdue list, masked: JSON (paged), or every row (at most ${EXPORT_MAX_ROWS}) as CSV, XLSX, or Arrow IPC stream or Parquet written by ClickHouse`, z.object({
             as_of: z.string(),
             total: z.number().int(),
             page: z.number().int(),
@@ -62,9 +67,15 @@ export const followupRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async
       const institution = scopedInstitution(who, q.institution);
       const region = scopedRegion(who, reference, q.region);
       const query = { period, region, ...(institution ? { institution } : {}), programs, ...(runtime.state ? { state: runtime.state } : {}) };
+      const file = `followups-overdue-${region.code}-${period.evalDate}`;
+      if (q.format === 'csv' || q.format === 'xlsx') {
+        // The rows of the JSON list (one masking), every page of them.
+        const { rows } = await listOverdue(client, reference, { ...query, page: 1, pageSize: EXPORT_MAX_ROWS });
+        return sendSheet(runtime, request, reply, q.format, file, await sheetDownload(overdueSheet(reference, rows), q.format));
+      }
       if (q.format !== 'json') {
         const body = await overdueColumnar(client, reference, query, q.format);
-        return sendColumnar(runtime, request, reply, q.format, `followups-overdue-${region.code}-${period.evalDate}`, body);
+        return sendColumnar(runtime, request, reply, q.format, file, body);
       }
       const result = await listOverdue(client, reference, { ...query, page: q.page, pageSize: q.page_size });
       return { as_of: period.evalDate, page: q.page, page_size: q.page_size, ...result };

@@ -30,6 +30,7 @@ export const rejectionRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = asyn
             page: z.number().int(),
             page_size: z.number().int(),
             by_reason: z.record(z.string(), z.number().int()),
+            by_institution: z.record(z.string(), z.number().int()).describe('rejections per institution code, under the same filters (every page)'),
             rows: z.array(
               z.object({
                 received_at: z.string(),

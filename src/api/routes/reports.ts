@@ -1,14 +1,15 @@
 // GET /v1/reports/assessment (the annual assessment table) and the phone-verification sample.
 import { randomInt } from 'node:crypto';
-import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { assessmentCsv, assessmentTable, assessmentXlsx, XLSX_CONTENT_TYPE } from '../../metrics/assessment.js';
+import { assessmentCsv, assessmentTable, assessmentXlsx } from '../../metrics/assessment.js';
+import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../../metrics/spreadsheet.js';
 import { drawPhoneSample, phoneSampleCsv, SAMPLE_SERVICE_IDS, type SampleService } from '../../metrics/phone-sample.js';
 import type { Runtime } from '../../runtime.js';
 import { COLUMNAR_CONTENT_TYPES, type Column, rowsToColumnar } from '../../store/columnar.js';
 import { principal, recordExport } from '../access.js';
 import { sendColumnar } from '../columnar-reply.js';
+import { csvBody, sendDownload, sendSheet, xlsxBody } from '../download-reply.js';
 import { ApiError, invalidParameter } from '../errors.js';
 import { resolvePeriod } from '../params.js';
 import { provenanceSchema } from '../provenance-schema.js';
@@ -64,8 +65,6 @@ const sampleSchema = z.object({
   services: z.array(z.object({ service: z.enum(SAMPLE_SERVICE_IDS), name_zh: z.string(), eligible: z.number().int(), rows: z.array(sampleRowSchema) })),
 });
 
-const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
-
 /** The assessment table (the CSV's rows) in a columnar export; the provenance rides in the Arrow schema metadata. */
 const ASSESSMENT_COLUMNS: readonly Column[] = [
   { name: 'indicator', type: 'String' },
@@ -80,21 +79,12 @@ const ASSESSMENT_COLUMNS: readonly Column[] = [
   { name: 'score', type: 'Float64' },
   { name: 'formula', type: 'String' },
 ];
-const csvBody = z.string().describe('UTF-8 with a BOM, Chinese headers first');
 
 const commonQuery = {
   year: yearParam.optional().describe('default: the current year'),
   region: regionParam.optional().describe('county, street/town or community code; default: the configured county'),
   as_of: dateParam.optional().describe('values as known on that date: evaluation date and received-by cut-off'),
 };
-
-/**
- * CSV and XLSX downloads. Fastify sends a string or a Buffer with a non-JSON content type as it is,
- * without the serializer; the route's typed reply only knows the JSON form, hence the plain reply here.
- */
-function sendDownload(reply: FastifyReply, contentType: string, file: string, body: string | Buffer): FastifyReply {
-  return reply.type(contentType).header('content-disposition', `attachment; filename="${file}"`).send(body);
-}
 
 /** `service=hypertension,diabetes` → those services; absent → all of them. */
 function parseServices(text: string | undefined): SampleService[] {
@@ -130,7 +120,7 @@ export const reportRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (
             content: {
               'application/json': { schema: assessmentSchema },
               'text/csv': { schema: csvBody },
-              [XLSX_CONTENT_TYPE]: { schema: z.string().meta({ format: 'binary' }) },
+              [XLSX_CONTENT_TYPE]: { schema: xlsxBody },
               [COLUMNAR_CONTENT_TYPES.arrow]: { schema: z.string().meta({ format: 'binary' }).describe('Arrow IPC stream; schema metadata `provenance` holds the provenance as JSON') },
               [COLUMNAR_CONTENT_TYPES.parquet]: { schema: z.string().meta({ format: 'binary' }).describe('Parquet (the table only; its provenance: JSON, CSV, XLSX or Arrow)') },
             },
@@ -151,9 +141,7 @@ export const reportRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (
         const body = await rowsToColumnar(runtime.store.client, q.format, ASSESSMENT_COLUMNS, assessmentTable(assessment), { provenance: JSON.stringify(assessment.provenance) });
         return sendColumnar(runtime, request, reply, q.format, file, body);
       }
-      await recordExport(runtime, request, `${file}.${q.format}`);
-      if (q.format === 'csv') return sendDownload(reply, CSV_CONTENT_TYPE, `${file}.csv`, assessmentCsv(assessment));
-      return sendDownload(reply, XLSX_CONTENT_TYPE, `${file}.xlsx`, await assessmentXlsx(assessment));
+      return sendSheet(runtime, request, reply, q.format, file, q.format === 'csv' ? assessmentCsv(assessment) : await assessmentXlsx(assessment));
     },
   );
 
