@@ -82,11 +82,17 @@ export function parametersInForce(catalogue: readonly Indicator[], weights: Weig
   };
 }
 
-/** Distinct events received by the cut-off: what any figure of the period could have counted. */
+/**
+ * Distinct events received by the cut-off: what any figure of the period could have counted.
+ * FINAL keeps one row per (institution_code, event_id), the first received (keep_rank), so an event
+ * with some copy received by the cut-off is one kept row received by it: the count equals
+ * uniqExact(institution_code, event_id) over the rows by the cut-off, at a fraction of its cost
+ * (0.6 → 0.1 s on the default district: it delayed every assessment and its pages).
+ */
 export async function countEventsReceived(client: ClickHouseClient, receivedBefore: number): Promise<number> {
   const [row] = await queryRows<{ n: string }>(
     client,
-    `SELECT uniqExact(institution_code, event_id) AS n FROM events WHERE received_at <= {received_before:DateTime64(3, 'UTC')}`,
+    `SELECT count() AS n FROM events FINAL WHERE received_at <= {received_before:DateTime64(3, 'UTC')}`,
     { received_before: toDateTime64(receivedBefore) },
   );
   return Number(row?.n ?? 0);

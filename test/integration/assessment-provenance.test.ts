@@ -139,6 +139,14 @@ describe('the provenance of an assessment', () => {
       expect((await verify({ provenance: made.provenance })).match).toBe(true);
     });
 
+    it('counts an event sent again once, before and after the cut-off', async () => {
+      const streets = runtime.reference.childrenOf('500104002');
+      const again = await app.inject({ method: 'POST', url: '/v1/events', payload: buildScenario(streets[0]!.code).events.slice(0, 3) });
+      expect(again.statusCode, again.body).toBe(202);
+      expect((await assessment()).provenance.events_counted).toBe(accepted + 1);
+      expect((await verify(made)).events_counted).toEqual({ given: accepted, recomputed: accepted });
+    });
+
     it('finds a tampered figure and names it', async () => {
       const tampered: Assessment = structuredClone(made);
       const coverage = tampered.indicators.find((i) => i.id === 'archive_coverage')!;
