@@ -90,13 +90,28 @@ export function parametersInForce(catalogue: readonly Indicator[], weights: Weig
  * (0.6 → 0.1 s on the default district: it delayed every assessment and its pages).
  */
 export async function countEventsReceived(client: ClickHouseClient, receivedBefore: number): Promise<number> {
+  // The store's version: its physical rows and its latest receipt (metadata and one column's
+  // maximum: milliseconds). Every insert adds rows received later than all before it, so it moves
+  // the latest receipt; a merge folding copies moves the row count (a recount, never a stale
+  // answer). A cut-off at or past the latest receipt counts everything: while the version holds,
+  // so does the last count of everything.
+  const [version] = await queryRows<{ rows: string; last: string }>(client, 'SELECT count() AS rows, toString(toUnixTimestamp64Milli(max(received_at))) AS last FROM events');
+  const key = `${version?.rows ?? 0}:${version?.last ?? 0}`;
+  const everything = Number(version?.last ?? 0) <= receivedBefore;
+  const cached = countedEverything.get(client);
+  if (everything && cached?.key === key) return cached.n;
   const [row] = await queryRows<{ n: string }>(
     client,
     `SELECT count() AS n FROM events FINAL WHERE received_at <= {received_before:DateTime64(3, 'UTC')}`,
     { received_before: toDateTime64(receivedBefore) },
   );
-  return Number(row?.n ?? 0);
+  const n = Number(row?.n ?? 0);
+  if (everything) countedEverything.set(client, { key, n });
+  return n;
 }
+
+/** Per store: the count of everything at a version of the store (see countEventsReceived). */
+const countedEverything = new WeakMap<ClickHouseClient, { key: string; n: number }>();
 
 export function provenanceOf(
   assessment: Assessment,
