@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, 'freshness-samples': { type: 'string', default: '20' } } });
   const scale = Number(values.scale);
   const dataDir = mkdtempSync(join(tmpdir(), 'hap-bench-reads-'));
-  const config = loadConfig({ ...process.env, HAP_DATA_DIR: dataDir, HAP_PSEUDONYM_KEY: 'bench-key-0123456789abcdef0123456789', HAP_STATE_MAX_LAG_MS: '0' });
+  const config = loadConfig({ ...process.env, HAP_DATA_DIR: dataDir, HAP_PSEUDONYM_KEY: 'bench-key-0123456789abcdef0123456789', HAP_STATE_MAX_LAG_MS: '0', HAP_AUTH: 'off', HAP_RATE_LIMIT_PER_MINUTE: '1000000' });
   const runtime = await openRuntime(config);
   try {
     const loadStart = Date.now();
