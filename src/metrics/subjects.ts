@@ -87,12 +87,58 @@ ev_received AS (
   FROM events AS e FINAL
   LEFT JOIN person_links AS l ON l.from_key = e.person_key
   WHERE e.received_at <= {received_before:DateTime64(3, 'UTC')}
-    -- A refresh of some people (the maintained state) reads their rows only: their keys are found
-    -- through the person_key skip index, then FINAL runs on those keys' granules alone.
     AND (empty({people:Array(String)})
       OR (e.institution_code, e.event_id) IN (SELECT institution_code, event_id FROM events WHERE person_key IN {people:Array(String)}))
 ),
 ev AS (SELECT * FROM ev_received WHERE by_eval)`;
+
+// The same log restricted to some people (the maintained state's refresh of a batch's people),
+// with what the whole-log form derives at each reference bound once by the caller instead:
+// the (institution_code, event_id) of every row of their identifiers — the primary key, so FINAL
+// reads those granules alone — and the resolved links of those identifiers (PERSON_LINKS_SQL's
+// rows whose from_key is one of them, as `link_from` → `link_to`). ClickHouse inlines a WITH relation at
+// each reference: in the whole-log form the link joins and the key lookup ran a dozen times a query.
+const EVENT_LOG_OF_PEOPLE = `person_links AS (
+  SELECT from_key, to_key
+  FROM (SELECT arrayJoin(arrayZip({link_from:Array(String)}, {link_to:Array(String)})) AS l)
+  ARRAY JOIN [tupleElement(l, 1)] AS from_key, [tupleElement(l, 2)] AS to_key
+),
+ev_received AS (
+  SELECT e.* REPLACE (if(ifNull(l.to_key, '') != '', l.to_key, e.person_key) AS person_key),
+    e.person_key AS identifier_key,
+    toUInt8(ifNull(e.event_date <= {eval_date:Date32}, 1)) AS by_eval
+  FROM events AS e FINAL
+  LEFT JOIN person_links AS l ON l.from_key = e.person_key
+  WHERE e.received_at <= {received_before:DateTime64(3, 'UTC')}
+    -- The key columns read the primary key; the exact pairs are then told apart by an unambiguous
+    -- string (a length-prefixed institution code), as a tuple cannot be bound as a parameter.
+    AND e.institution_code IN {event_institutions:Array(String)} AND e.event_id IN {event_ids:Array(String)}
+    AND concat(toString(length(e.institution_code)), ':', e.institution_code, e.event_id) IN {event_keys:Array(String)}
+),
+ev AS (SELECT * FROM ev_received WHERE by_eval)`;
+
+/**
+ * A subject's SQL (or one built on eventLogRelations) evaluated for some people only: binds
+ * the parameters of peopleEventParams in place of `people`.
+ */
+export function peopleEventParams(
+  eventKeys: readonly { institution_code: string; event_id: string }[],
+  links: readonly { from_key: string; to_key: string }[],
+): Record<string, string[]> {
+  return {
+    event_institutions: [...new Set(eventKeys.map((k) => k.institution_code))],
+    event_ids: [...new Set(eventKeys.map((k) => k.event_id))],
+    event_keys: eventKeys.map((k) => `${k.institution_code.length}:${k.institution_code}${k.event_id}`),
+    link_from: links.map((l) => l.from_key),
+    link_to: links.map((l) => l.to_key),
+  };
+}
+
+export function forPeople(sql: string): string {
+  const at = sql.indexOf(EVENT_LOG);
+  if (at < 0 || sql.indexOf(EVENT_LOG, at + 1) >= 0) throw new Error('forPeople: the SQL does not read the event log once');
+  return sql.slice(0, at) + EVENT_LOG_OF_PEOPLE + sql.slice(at + EVENT_LOG.length);
+}
 
 // One row per archive number of a person. Open: established and not terminated, or reopened since
 // (a reopening on the day of the termination reopens). The holder is the institution that created

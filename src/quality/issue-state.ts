@@ -5,7 +5,7 @@ import { indicatorParameter } from '../metrics/compile.js';
 import { FIELD_LABELS } from '../metrics/completeness.js';
 import type { Indicator } from '../metrics/indicator-schema.js';
 import type { MaintainedTable } from '../metrics/state/state-tables.js';
-import { eventLogRelations, personSubject, STATE_TABLE_OF } from '../metrics/subjects.js';
+import { eventLogRelations, forPeople, personSubject, STATE_TABLE_OF } from '../metrics/subjects.js';
 import { fieldBit } from '../transform/archive-fields.js';
 import { ISSUE_KINDS } from './issue-kinds.js';
 import { MASKED_PEOPLE } from './masked-people.js';
@@ -53,6 +53,15 @@ export function issueParams(catalogue: readonly Indicator[]): Record<string, unk
 }
 
 export function issueStateTable(catalogue: readonly Indicator[]): MaintainedTable {
+  // Every person gets a row, an empty list included: a refresh then clears what was fixed. The
+  // person state of the year is refreshed first (the maintainer's table order), and read here.
+  const insertSql = `INSERT INTO ${ISSUE_STATE_TABLE} (year, eval_date, built_at, is_deleted, person_key, id_masked, name_masked, issues)
+${personIssuesSql('state')}
+SELECT {year:UInt16}, {eval_date:Date32}, {built_at:DateTime64(3, 'UTC')}, 0, s.person_key, p.id_masked, p.name_masked, g.issues
+FROM subject AS s
+LEFT JOIN people AS p ON p.person_key = s.person_key
+LEFT JOIN (SELECT person_key, groupArray((kind, institution_code, division_code, archive_no, detail, on_date)) AS issues FROM located GROUP BY person_key) AS g
+  ON g.person_key = s.person_key`;
   return {
     id: 'issues',
     table: ISSUE_STATE_TABLE,
@@ -68,15 +77,8 @@ export function issueStateTable(catalogue: readonly Indicator[]): MaintainedTabl
 ) ENGINE = ReplacingMergeTree(built_at, is_deleted)
 PARTITION BY year
 ORDER BY (year, person_key)`,
-    // Every person gets a row, an empty list included: a refresh then clears what was fixed. The
-    // person state of the year is refreshed first (the maintainer's table order), and read here.
-    insertSql: `INSERT INTO ${ISSUE_STATE_TABLE} (year, eval_date, built_at, is_deleted, person_key, id_masked, name_masked, issues)
-${personIssuesSql('state')}
-SELECT {year:UInt16}, {eval_date:Date32}, {built_at:DateTime64(3, 'UTC')}, 0, s.person_key, p.id_masked, p.name_masked, g.issues
-FROM subject AS s
-LEFT JOIN people AS p ON p.person_key = s.person_key
-LEFT JOIN (SELECT person_key, groupArray((kind, institution_code, division_code, archive_no, detail, on_date)) AS issues FROM located GROUP BY person_key) AS g
-  ON g.person_key = s.person_key`,
+    insertSql,
+    refreshSql: forPeople(insertSql),
     params: issueParams(catalogue),
     tombstones: (person_key) => [{ person_key }],
   };

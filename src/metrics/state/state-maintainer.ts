@@ -9,8 +9,8 @@ import { clusterStatements } from '../../store/migrations.js';
 import { toDateTime64 } from '../../store/clickhouse-values.js';
 import { periodParams } from '../evaluate.js';
 import { evaluationPeriod, NO_CUTOFF, todayInBeijing } from '../evaluation-period.js';
-import { PERSON_LINKS_SQL } from '../subjects.js';
-import { type MaintainedTable, STATE_BUILDS_DDL, stateDdlHash } from './state-tables.js';
+import { PERSON_LINKS_SQL, peopleEventParams } from '../subjects.js';
+import { type MaintainedTable, STATE_BUILDS_APPLIED_DDL, STATE_BUILDS_DDL, stateDdlHash } from './state-tables.js';
 
 /** Years kept: the current one and the two before it (assessments of last year run into spring). */
 export const STATE_YEARS = 3;
@@ -25,6 +25,12 @@ const STATUS_TTL_MS = 2_000;
  */
 const BULK_PEOPLE = 5_000; // default of StateMaintainerOptions.bulkPeople
 const BULK_QUIET_MS = 10_000;
+/**
+ * How long a batch may take from its receipt (`received_at`, stamped before it is normalised) to
+ * its store: at start, events received this long before the last applied mark are applied again,
+ * so a batch stored but not applied when the process died is not missed.
+ */
+const RECEIPT_TO_STORE_MS = 10 * 60_000;
 /** How often the maintainer checks whether the day rolled over. */
 const ROLLOVER_CHECK_MS = 60_000;
 
@@ -50,12 +56,17 @@ interface BuildStatus {
   evalDate: string;
   hash: string;
   complete: boolean;
+  /** ms: every batch stored before it is applied */
+  appliedThrough: number;
 }
 
 // People whose records share an archive number with the touched ones ("one archive number used
 // by two people" changes for both).
 const SHARING_SQL = `SELECT DISTINCT person_key FROM events
 WHERE archive_no IN (SELECT archive_no FROM events WHERE person_key IN {people:Array(String)} AND match(archive_no, '^[0-9]{17}$'))`;
+
+// The rows of some identifiers: found through the person_key skip index, named by the primary key.
+const PEOPLE_EVENT_KEYS_SQL = `SELECT DISTINCT institution_code, event_id FROM events WHERE person_key IN {people:Array(String)}`;
 
 // A whole year's build aggregates every person at once. On one thread, spilling aggregation and
 // sorting to disk past 100 MB, it stays within the ingest worker's memory budget (measured at
@@ -107,6 +118,7 @@ export class StateMaintainer {
       for (const query of cluster ? clusterStatements(statement, cluster) : [statement]) await client.command({ query });
     };
     await run(STATE_BUILDS_DDL);
+    await run(STATE_BUILDS_APPLIED_DDL);
     const hashes = await queryRows<{ ddl_hash: string }>(client, 'SELECT DISTINCT ddl_hash FROM state_builds FINAL');
     if (hashes.some((h) => h.ddl_hash !== this.hash)) {
       this.options.log?.('maintained state: the subjects changed, its tables are rebuilt');
@@ -132,11 +144,16 @@ export class StateMaintainer {
 
   private async readStatus(): Promise<void> {
     if (this.now() - this.statusReadAt < STATUS_TTL_MS) return;
-    const rows = await queryRows<{ year: number; subject: string; eval_date: string; ddl_hash: string; complete: number }>(
+    const rows = await queryRows<{ year: number; subject: string; eval_date: string; ddl_hash: string; complete: number; applied_through: string }>(
       this.options.client,
-      'SELECT year, subject, toString(eval_date) AS eval_date, ddl_hash, complete FROM state_builds FINAL',
+      'SELECT year, subject, toString(eval_date) AS eval_date, ddl_hash, complete, toUnixTimestamp64Milli(applied_through) AS applied_through FROM state_builds FINAL',
     );
-    this.status = new Map(rows.map((r) => [`${r.year}:${r.subject}`, { evalDate: r.eval_date, hash: r.ddl_hash, complete: Number(r.complete) === 1 }]));
+    this.status = new Map(
+      rows.map((r) => [
+        `${r.year}:${r.subject}`,
+        { evalDate: r.eval_date, hash: r.ddl_hash, complete: Number(r.complete) === 1, appliedThrough: Number(r.applied_through) },
+      ]),
+    );
     this.statusReadAt = this.now();
   }
 
@@ -158,10 +175,24 @@ export class StateMaintainer {
     return Array.from({ length: STATE_YEARS }, (_, i) => current - i);
   }
 
-  private async writeStatus(year: number, subject: string, evalDate: string, complete: boolean): Promise<void> {
+  private async writeStatus(year: number, subject: string, evalDate: string, complete: boolean, appliedThrough = 0): Promise<void> {
+    await this.writeStatuses([{ year, subject, evalDate, complete, appliedThrough }]);
+  }
+
+  private async writeStatuses(rows: readonly { year: number; subject: string; evalDate: string; complete: boolean; appliedThrough: number }[]): Promise<void> {
+    if (rows.length === 0) return;
+    const builtAt = toDateTime64(this.now());
     await this.options.client.insert({
       table: 'state_builds',
-      values: [{ year, subject, eval_date: evalDate, ddl_hash: this.hash, complete: complete ? 1 : 0, built_at: toDateTime64(this.now()) }],
+      values: rows.map((r) => ({
+        year: r.year,
+        subject: r.subject,
+        eval_date: r.evalDate,
+        ddl_hash: this.hash,
+        complete: r.complete ? 1 : 0,
+        built_at: builtAt,
+        applied_through: toDateTime64(r.appliedThrough),
+      })),
       format: 'JSONEachRow',
     });
     this.statusReadAt = 0;
@@ -195,13 +226,13 @@ export class StateMaintainer {
         query: `DELETE FROM ${target} WHERE year = {year:UInt16} AND built_at < {built_at:DateTime64(3, 'UTC')}`,
         query_params: { year, built_at: params.built_at },
       });
-      await this.writeStatus(year, t.id, String(params.eval_date), true);
+      await this.writeStatus(year, t.id, String(params.eval_date), true, started);
       this.options.log?.(`maintained state: ${t.id} ${year} built in ${this.now() - started} ms`);
     }
   }
 
   /** Evaluates again the people with these identifiers (and everyone linked with them), in every kept year. */
-  private async refreshPeople(touched: Set<string>): Promise<void> {
+  private async refreshPeople(touched: Set<string>, takenAt: number): Promise<void> {
     const { client } = this.options;
     const identifiers = new Set(touched);
     for (const r of await queryRows<{ person_key: string }>(client, SHARING_SQL, { people: [...touched] })) identifiers.add(r.person_key);
@@ -212,12 +243,17 @@ export class StateMaintainer {
     for (const l of links) if (canonical.has(l.to_key)) people.add(l.from_key);
     // Identifiers now merged into another person: their own rows go.
     const merged = [...identifiers].filter((k) => !canonical.has(k));
+    // Bound once for every year and table (subjects.ts forPeople): their rows' keys, their links.
+    const eventKeys = await queryRows<{ institution_code: string; event_id: string }>(client, PEOPLE_EVENT_KEYS_SQL, { people: [...people] });
+    const peopleParams = peopleEventParams(eventKeys, links.filter((l) => people.has(l.from_key)));
+    const applied: { year: number; subject: string; evalDate: string; complete: boolean; appliedThrough: number }[] = [];
     for (const year of this.keptYears()) {
       for (const t of this.tables) {
         if (!(await this.built(year, this.expectedEvalDate(year) ?? '', t.id))) continue;
         const params = this.paramsFor(t, year, [...people]);
         if (!params) continue;
-        await client.command({ query: t.insertSql, query_params: params });
+        applied.push({ year, subject: t.id, evalDate: String(params.eval_date), complete: true, appliedThrough: takenAt });
+        if (eventKeys.length > 0) await client.command({ query: t.refreshSql, query_params: { ...params, ...peopleParams } });
         if (merged.length > 0) {
           await client.insert({
             table: t.table,
@@ -227,6 +263,36 @@ export class StateMaintainer {
         }
       }
     }
+    // Not over a setting aside made meanwhile (pause, bulk, another process's write): only years still complete.
+    if (this.paused || this.bulk) return;
+    this.statusReadAt = 0;
+    await this.readStatus();
+    await this.writeStatuses(applied.filter((a) => this.status.get(`${a.year}:${a.subject}`)?.complete === true));
+  }
+
+  /**
+   * After a crash: batches stored after the last applied mark (the process died before applying
+   * them, or another process stored them) are applied now — their people refreshed, or the years
+   * built again when they are many — before the state serves.
+   */
+  private async catchUp(): Promise<void> {
+    await this.readStatus();
+    const marks = [...this.status.values()].filter((s) => s.complete && s.hash === this.hash).map((s) => s.appliedThrough);
+    if (marks.length === 0) return;
+    const since = Math.min(...marks) - RECEIPT_TO_STORE_MS;
+    const takenAt = this.now();
+    const rows = await queryRows<{ person_key: string }>(
+      this.options.client,
+      'SELECT DISTINCT person_key FROM events WHERE received_at > {since:DateTime64(3, \'UTC\')} LIMIT {limit:UInt64}',
+      { since: toDateTime64(since), limit: (this.options.bulkPeople ?? BULK_PEOPLE) + 1 },
+    );
+    if (rows.length === 0) return;
+    if (rows.length > (this.options.bulkPeople ?? BULK_PEOPLE)) {
+      this.rebuildWanted = true;
+      return;
+    }
+    this.options.log?.(`maintained state: ${rows.length} people stored since the last applied mark are applied again`);
+    await this.refreshPeople(new Set(rows.map((r) => r.person_key)), takenAt);
   }
 
   /** Builds every kept year that is not current (at start, and when the day rolls over). */
@@ -250,6 +316,7 @@ export class StateMaintainer {
     this.started = true;
     this.rollover = setInterval(() => void this.buildStale().catch((e) => this.options.log?.(`maintained state: ${String(e)}`)), ROLLOVER_CHECK_MS);
     this.rollover.unref();
+    await this.serialised(() => this.catchUp());
     await this.buildStale();
   }
 
@@ -308,7 +375,8 @@ export class StateMaintainer {
       const since = this.lagSince;
       this.pending = new Set();
       try {
-        await this.serialised(() => this.refreshPeople(batch));
+        const takenAt = this.now();
+        await this.serialised(() => this.refreshPeople(batch, takenAt));
         // Applied: the lag is now that of what came in meanwhile, if anything did.
         if (this.lagSince === since) this.lagSince = this.pending.size > 0 ? this.now() : 0;
       } catch (error) {

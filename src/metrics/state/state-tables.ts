@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { PROGRAMS } from '../../transform/event-schema.js';
-import { type ColumnType, STATE_TABLE_OF, SUBJECTS, type SubjectId } from '../subjects.js';
+import { type ColumnType, forPeople, STATE_TABLE_OF, SUBJECTS, type SubjectId } from '../subjects.js';
 
 /** Columns every state row has besides the registered ones; `subject` names them in the subject SQL. */
 const BASE_COLUMNS: Record<SubjectId, readonly (readonly [name: string, type: string])[]> = {
@@ -66,6 +66,8 @@ export interface MaintainedTable {
    * `built_at` and `people` (the identifiers to evaluate; empty = everyone), and `params`.
    */
   insertSql: string;
+  /** insertSql for some people: binds peopleEventParams (subjects.ts) besides `people` */
+  refreshSql: string;
   /** constant parameters of insertSql (labels, thresholds from the catalogue) */
   params?: Record<string, unknown>;
   /** rows that remove an identifier's own rows once a link merged it into another person */
@@ -74,13 +76,15 @@ export interface MaintainedTable {
 
 export function subjectTable(subject: SubjectId): MaintainedTable {
   const columns = stateColumns(subject).map(([name]) => name);
+  const insert = (sql: string) => `INSERT INTO ${STATE_TABLE_OF[subject]} (year, eval_date, built_at, is_deleted, ${columns.join(', ')})
+${sql}
+SELECT {year:UInt16}, {eval_date:Date32}, {built_at:DateTime64(3, 'UTC')}, 0, ${columns.join(', ')} FROM subject`;
   return {
     id: subject,
     table: STATE_TABLE_OF[subject],
     ddl: stateTableDdl(subject),
-    insertSql: `INSERT INTO ${STATE_TABLE_OF[subject]} (year, eval_date, built_at, is_deleted, ${columns.join(', ')})
-${SUBJECTS[subject].sql}
-SELECT {year:UInt16}, {eval_date:Date32}, {built_at:DateTime64(3, 'UTC')}, 0, ${columns.join(', ')} FROM subject`,
+    insertSql: insert(SUBJECTS[subject].sql),
+    refreshSql: insert(forPeople(SUBJECTS[subject].sql)),
     tombstones: (person_key) => (subject === 'patient' ? PROGRAMS.map((program) => ({ person_key, program })) : [{ person_key }]),
   };
 }
@@ -106,14 +110,21 @@ export const STATE_BUILDS_DDL = `CREATE TABLE IF NOT EXISTS state_builds (
   eval_date Date32,
   ddl_hash String,
   complete UInt8,
-  built_at DateTime64(3, 'UTC')
+  built_at DateTime64(3, 'UTC'),
+  applied_through DateTime64(3, 'UTC')
 ) ENGINE = ReplacingMergeTree(built_at)
 ORDER BY (year, subject)`;
+
+/**
+ * `applied_through`: every batch stored before this time is in the state (a build's start, a
+ * refresh's taking of the waiting people). A start after a crash re-applies what was received since.
+ */
+export const STATE_BUILDS_APPLIED_DDL = `ALTER TABLE state_builds ADD COLUMN IF NOT EXISTS applied_through DateTime64(3, 'UTC')`;
 
 /** Identifies the shape of the maintained tables and the SQL that fills them. */
 export function stateDdlHash(tables: readonly MaintainedTable[]): string {
   const hash = createHash('sha256');
-  for (const t of tables) hash.update(t.ddl).update(t.insertSql).update(JSON.stringify(t.params ?? {}));
+  for (const t of tables) hash.update(t.ddl).update(t.insertSql).update(t.refreshSql).update(JSON.stringify(t.params ?? {}));
   return hash.digest('hex').slice(0, 16);
 }
 
