@@ -118,6 +118,9 @@ export class StateMaintainer {
       for (const query of cluster ? clusterStatements(statement, cluster) : [statement]) await client.command({ query });
     };
     await run(STATE_BUILDS_DDL);
+    // A store whose status table predates the applied marks (their absence reads as the epoch:
+    // everything stored is re-applied once at the start after the upgrade).
+    await run("ALTER TABLE state_builds ADD COLUMN IF NOT EXISTS applied_through DateTime64(3, 'UTC')");
     await run(STATE_BUILDS_APPLIED_DDL);
     const hashes = await queryRows<{ ddl_hash: string }>(client, 'SELECT DISTINCT ddl_hash FROM state_builds FINAL');
     if (hashes.some((h) => h.ddl_hash !== this.hash)) {
