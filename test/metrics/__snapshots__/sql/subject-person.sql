@@ -19,8 +19,6 @@ ev_received AS (
   FROM events AS e FINAL
   LEFT JOIN person_links AS l ON l.from_key = e.person_key
   WHERE e.received_at <= {received_before:DateTime64(3, 'UTC')}
-    -- A refresh of some people (the maintained state) reads their rows only: their keys are found
-    -- through the person_key skip index, then FINAL runs on those keys' granules alone.
     AND (empty({people:Array(String)})
       OR (e.institution_code, e.event_id) IN (SELECT institution_code, event_id FROM events WHERE person_key IN {people:Array(String)}))
 ),
