@@ -77,20 +77,25 @@ person_links AS (
   LEFT JOIN link_edges AS l3 ON l3.from_key = l2.to_key
 )`;
 
-// The event log as known on the evaluation date. FINAL keeps one copy per (institution_code,
-// event_id): the first received. Received by the cut-off; dated by the evaluation date in `ev`.
-const EVENT_LOG = `${LINKS},
-ev_received AS (
+/** `ev_received` and `ev` over the events by the cut-off, people merged by `person_links`, narrowed by `rows` (SQL after the cut-off's condition). */
+function eventsReceived(rows: string): string {
+  return `ev_received AS (
   SELECT e.* REPLACE (if(ifNull(l.to_key, '') != '', l.to_key, e.person_key) AS person_key),
     e.person_key AS identifier_key,
     toUInt8(ifNull(e.event_date <= {eval_date:Date32}, 1)) AS by_eval
   FROM events AS e FINAL
   LEFT JOIN person_links AS l ON l.from_key = e.person_key
   WHERE e.received_at <= {received_before:DateTime64(3, 'UTC')}
-    AND (empty({people:Array(String)})
-      OR (e.institution_code, e.event_id) IN (SELECT institution_code, event_id FROM events WHERE person_key IN {people:Array(String)}))
+    ${rows}
 ),
 ev AS (SELECT * FROM ev_received WHERE by_eval)`;
+}
+
+// The event log as known on the evaluation date. FINAL keeps one copy per (institution_code,
+// event_id): the first received. Received by the cut-off; dated by the evaluation date in `ev`.
+const EVENT_LOG = `${LINKS},
+${eventsReceived(`AND (empty({people:Array(String)})
+      OR (e.institution_code, e.event_id) IN (SELECT institution_code, event_id FROM events WHERE person_key IN {people:Array(String)}))`)}`;
 
 // The same log restricted to some people (the maintained state's refresh of a batch's people),
 // with what the whole-log form derives at each reference bound once by the caller instead:
@@ -103,19 +108,10 @@ const EVENT_LOG_OF_PEOPLE = `person_links AS (
   FROM (SELECT arrayJoin(arrayZip({link_from:Array(String)}, {link_to:Array(String)})) AS l)
   ARRAY JOIN [tupleElement(l, 1)] AS from_key, [tupleElement(l, 2)] AS to_key
 ),
-ev_received AS (
-  SELECT e.* REPLACE (if(ifNull(l.to_key, '') != '', l.to_key, e.person_key) AS person_key),
-    e.person_key AS identifier_key,
-    toUInt8(ifNull(e.event_date <= {eval_date:Date32}, 1)) AS by_eval
-  FROM events AS e FINAL
-  LEFT JOIN person_links AS l ON l.from_key = e.person_key
-  WHERE e.received_at <= {received_before:DateTime64(3, 'UTC')}
-    -- The key columns read the primary key; the exact pairs are then told apart by an unambiguous
+${eventsReceived(`-- The key columns read the primary key; the exact pairs are then told apart by an unambiguous
     -- string (a length-prefixed institution code), as a tuple cannot be bound as a parameter.
     AND e.institution_code IN {event_institutions:Array(String)} AND e.event_id IN {event_ids:Array(String)}
-    AND concat(toString(length(e.institution_code)), ':', e.institution_code, e.event_id) IN {event_keys:Array(String)}
-),
-ev AS (SELECT * FROM ev_received WHERE by_eval)`;
+    AND concat(toString(length(e.institution_code)), ':', e.institution_code, e.event_id) IN {event_keys:Array(String)}`)}`;
 
 /**
  * A subject's SQL (or one built on eventLogRelations) evaluated for some people only: binds
