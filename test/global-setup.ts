@@ -78,6 +78,8 @@ export default async function setup(project: TestProject): Promise<() => void> {
   if (!/^[\d.]+:\d+$/.test(brokers)) throw new Error(`the test broker did not start: ${output}`);
   project.provide('kafkaBrokers', brokers);
   return () => {
-    execFileSync(process.execPath, [SCRIPT, 'stop', ...ARGS], { stdio: 'inherit' });
+    // Quiet on success: the vitest summary stays the last thing a run prints (CI reads it there).
+    // A failed stop throws with the script's own output in the error.
+    execFileSync(process.execPath, [SCRIPT, 'stop', ...ARGS], { stdio: ['ignore', 'pipe', 'pipe'] });
   };
 }
