@@ -72,6 +72,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
         county: config.region,
         maxLagMs: config.state.maxLagMs,
         bulkPeople: config.state.bulkPeople,
+        buildPartPeople: config.state.buildPartPeople,
         ...(store.cluster ? { cluster: store.cluster } : {}),
         log: (m) => console.error(m),
       })

@@ -44,6 +44,8 @@ const envSchema = z.object({
   HAP_STATE: z.enum(['on', 'off']).default('on'),
   HAP_STATE_MAX_LAG_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   HAP_STATE_BULK_PEOPLE: z.coerce.number().int().min(1).default(5_000),
+  // people per part of a year's state build (the maintainer's BUILD_PART_PEOPLE)
+  HAP_STATE_BUILD_PART_PEOPLE: z.coerce.number().int().min(1).default(100_000),
   // Access control (README "Security"): on, or off for development on a loopback address only.
   HAP_AUTH: z.enum(['on', 'off']).default('on'),
   HAP_OIDC_ISSUER: z.string().url().optional(),
@@ -110,7 +112,7 @@ export interface Config {
   /** normaliser threads (0: on the main thread) */
   readonly ingestThreads: number;
   /** the maintained state of every person (src/metrics/state): on, or off (every read scans the log) */
-  readonly state: { readonly enabled: boolean; readonly maxLagMs: number; readonly bulkPeople: number };
+  readonly state: { readonly enabled: boolean; readonly maxLagMs: number; readonly bulkPeople: number; readonly buildPartPeople: number };
   readonly logLevel: string;
   readonly auth: {
     readonly enabled: boolean;
@@ -199,7 +201,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     insertBatchRows: e.HAP_INSERT_BATCH_ROWS,
     // One thread per core (up to 4): the main thread mostly waits on the transport and the store.
     ingestThreads: e.HAP_INGEST_THREADS ?? Math.max(1, Math.min(4, availableParallelism())),
-    state: { enabled: e.HAP_STATE === 'on', maxLagMs: e.HAP_STATE_MAX_LAG_MS, bulkPeople: e.HAP_STATE_BULK_PEOPLE },
+    state: { enabled: e.HAP_STATE === 'on', maxLagMs: e.HAP_STATE_MAX_LAG_MS, bulkPeople: e.HAP_STATE_BULK_PEOPLE, buildPartPeople: e.HAP_STATE_BUILD_PART_PEOPLE },
     logLevel: e.HAP_LOG_LEVEL,
     auth: {
       enabled: e.HAP_AUTH === 'on',

@@ -61,7 +61,8 @@ export function periodParams(period: EvaluationPeriod, region: string, reference
     tcm_constitution_bit: serviceItemBit('tcm_constitution'),
     tcm_guidance_bit: serviceItemBit('tcm_guidance'),
     serving: servingPairs(reference),
-    people: [],
+    buckets: 1,
+    bucket: 0,
     region,
     include_unlocated: region.length === 6 ? 1 : 0,
   };

@@ -40,8 +40,13 @@ export const PERIOD_PARAMETERS = {
   tcm_constitution_bit: 'UInt8',
   tcm_guidance_bit: 'UInt8',
   serving: 'Array(String)',
-  /** identifiers to evaluate (the maintained state's refresh of a batch's people); empty = everyone */
-  people: 'Array(String)',
+  /**
+   * The whole log's people split by a hash of the person into `buckets` parts, of which part
+   * `bucket` is evaluated (the maintained state builds a year part by part: bounded memory); 1 and 0
+   * for everyone.
+   */
+  buckets: 'UInt32',
+  bucket: 'UInt32',
 } as const;
 
 /** "Latest" is by occurred time, ties by institution code, then event id (Decided edges). */
@@ -93,9 +98,11 @@ ev AS (SELECT * FROM ev_received WHERE by_eval)`;
 
 // The event log as known on the evaluation date. FINAL keeps one copy per (institution_code,
 // event_id): the first received. Received by the cut-off; dated by the evaluation date in `ev`.
+// A part of the people (`buckets`, `bucket`) is chosen by the person after links, so that every
+// record of a person falls in one part: a subject evaluates each person from their own records.
 const EVENT_LOG = `${LINKS},
-${eventsReceived(`AND (empty({people:Array(String)})
-      OR (e.institution_code, e.event_id) IN (SELECT institution_code, event_id FROM events WHERE person_key IN {people:Array(String)}))`)}`;
+${eventsReceived(`AND ({buckets:UInt32} <= 1
+      OR cityHash64(if(ifNull(l.to_key, '') != '', l.to_key, e.person_key)) % {buckets:UInt32} = {bucket:UInt32})`)}`;
 
 // The same log restricted to some people (the maintained state's refresh of a batch's people),
 // with what the whole-log form derives at each reference bound once by the caller instead:
@@ -115,7 +122,7 @@ ${eventsReceived(`-- The key columns read the primary key; the exact pairs are t
 
 /**
  * A subject's SQL (or one built on eventLogRelations) evaluated for some people only: binds
- * the parameters of peopleEventParams in place of `people`.
+ * the parameters of peopleEventParams in place of the whole log.
  */
 export function peopleEventParams(
   eventKeys: readonly { institution_code: string; event_id: string }[],

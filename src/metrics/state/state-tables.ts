@@ -62,10 +62,15 @@ export interface MaintainedTable {
   table: string;
   ddl: string;
   /**
-   * INSERT … SELECT over a subject's SQL: binds the period parameters, `year`, `eval_date`,
-   * `built_at` and `people` (the identifiers to evaluate; empty = everyone), and `params`.
+   * INSERT … SELECT over a subject's SQL: binds the period parameters (`buckets` and `bucket`
+   * among them), `year`, `eval_date`, `built_at`, `people` (empty) and `params`.
    */
   insertSql: string;
+  /**
+   * Evaluates each person from their own records alone, so a year may be built part by part
+   * (`buckets`, `bucket`): false for a table that compares people (an archive number shared).
+   */
+  buildsInParts: boolean;
   /** insertSql for some people: binds peopleEventParams (subjects.ts) besides `people` */
   refreshSql: string;
   /** constant parameters of insertSql (labels, thresholds from the catalogue) */
@@ -85,6 +90,7 @@ SELECT {year:UInt16}, {eval_date:Date32}, {built_at:DateTime64(3, 'UTC')}, 0, ${
     ddl: stateTableDdl(subject),
     insertSql: insert(SUBJECTS[subject].sql),
     refreshSql: insert(forPeople(SUBJECTS[subject].sql)),
+    buildsInParts: true,
     tombstones: (person_key) => (subject === 'patient' ? PROGRAMS.map((program) => ({ person_key, program })) : [{ person_key }]),
   };
 }

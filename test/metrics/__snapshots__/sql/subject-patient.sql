@@ -19,8 +19,8 @@ ev_received AS (
   FROM events AS e FINAL
   LEFT JOIN person_links AS l ON l.from_key = e.person_key
   WHERE e.received_at <= {received_before:DateTime64(3, 'UTC')}
-    AND (empty({people:Array(String)})
-      OR (e.institution_code, e.event_id) IN (SELECT institution_code, event_id FROM events WHERE person_key IN {people:Array(String)}))
+    AND ({buckets:UInt32} <= 1
+      OR cityHash64(if(ifNull(l.to_key, '') != '', l.to_key, e.person_key)) % {buckets:UInt32} = {bucket:UInt32})
 ),
 ev AS (SELECT * FROM ev_received WHERE by_eval),
 archive_state AS (
