@@ -81,18 +81,13 @@ const PEOPLE_EVENT_KEYS_SQL = `SELECT DISTINCT institution_code, event_id FROM e
 // rather than spill. Reads use the log while a year builds, so the cost is freshness after a bulk
 // load, not answers.
 export const BUILD_PART_PEOPLE = 100_000;
-const SPILL_BYTES = String(100 * 1024 * 1024);
-const BUILD_SETTINGS = {
-  max_threads: 1,
-  max_bytes_before_external_group_by: SPILL_BYTES,
-  max_bytes_before_external_sort: SPILL_BYTES,
-} as const;
-const PART_SPILL_BYTES = String(400 * 1024 * 1024);
-const PART_BUILD_SETTINGS = {
-  max_threads: 1,
-  max_bytes_before_external_group_by: PART_SPILL_BYTES,
-  max_bytes_before_external_sort: PART_SPILL_BYTES,
-} as const;
+/** One thread; aggregation and sorting spill to disk past `spillMb`. */
+const buildSettings = (spillMb: number) => {
+  const bytes = String(spillMb * 1024 * 1024);
+  return { max_threads: 1, max_bytes_before_external_group_by: bytes, max_bytes_before_external_sort: bytes } as const;
+};
+const BUILD_SETTINGS = buildSettings(100);
+const PART_BUILD_SETTINGS = buildSettings(400);
 
 /** Parts of a build for this many identifiers: at least one. */
 export function buildParts(identifiers: number, partPeople = BUILD_PART_PEOPLE): number {
