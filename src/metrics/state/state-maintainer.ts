@@ -240,6 +240,8 @@ export class StateMaintainer {
       const started = this.now();
       const tableParts = t.buildsInParts ? parts : 1;
       for (let bucket = 0; bucket < tableParts; bucket++) {
+        // A close does not wait for a whole year: the year stays marked not built (rebuilt at the next start).
+        if (this.closed) return;
         await client.command({
           query: t.insertSql,
           query_params: { ...params, buckets: tableParts, bucket },
@@ -326,6 +328,7 @@ export class StateMaintainer {
   async buildStale(): Promise<void> {
     await this.serialised(async () => {
       for (const year of this.keptYears()) {
+        if (this.closed) return;
         const evalDate = this.expectedEvalDate(year);
         if (evalDate === null) continue;
         let current = true;
