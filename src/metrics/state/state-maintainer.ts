@@ -255,6 +255,9 @@ export class StateMaintainer {
         query: `DELETE FROM ${target} WHERE year = {year:UInt16} AND built_at < {built_at:DateTime64(3, 'UTC')}`,
         query_params: { year, built_at: params.built_at },
       });
+      // The year's rows in one part: reads use FINAL, which merges across the parts of the year at
+      // every read (a build in parts leaves one part per part, beside the rows it replaced).
+      await client.command({ query: `OPTIMIZE TABLE ${target} PARTITION ${Number(year)} FINAL` });
       await this.writeStatus(year, t.id, String(params.eval_date), true, started);
       this.options.log?.(`maintained state: ${t.id} ${year} built in ${this.now() - started} ms${tableParts > 1 ? ` (${tableParts} parts)` : ''}`);
     }
