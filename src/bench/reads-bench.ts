@@ -99,7 +99,8 @@ async function main(): Promise<void> {
     // The log scan the state replaces: every indicator by street, as_of today.
     const logTimes: number[] = [];
     // At large scales each scan takes long: --log-scan-samples N times the first N indicators only.
-    const scanned = Number(values['log-scan-samples']) > 0 ? ids.slice(0, Number(values['log-scan-samples'])) : ids;
+    const scanSamples = Number(values['log-scan-samples']);
+    const scanned = scanSamples > 0 ? ids.slice(0, scanSamples) : ids;
     for (const id of scanned) logTimes.push((await get(`/v1/indicators/${id}?year=${current}&by=street&as_of=${todayInBeijing()}`)).ms);
 
     const summary =

@@ -54,6 +54,15 @@ export interface StateMaintainerOptions {
   now?: () => number;
 }
 
+/** A row of `state_builds` as written. */
+interface StatusRow {
+  year: number;
+  subject: string;
+  evalDate: string;
+  complete: boolean;
+  appliedThrough: number;
+}
+
 interface BuildStatus {
   evalDate: string;
   hash: string;
@@ -121,6 +130,10 @@ export class StateMaintainer {
     return this.options.tables;
   }
 
+  private get bulkPeople(): number {
+    return this.options.bulkPeople ?? BULK_PEOPLE;
+  }
+
   private now(): number {
     return this.options.now?.() ?? Date.now();
   }
@@ -134,7 +147,6 @@ export class StateMaintainer {
     await run(STATE_BUILDS_DDL);
     // A store whose status table predates the applied marks (their absence reads as the epoch:
     // everything stored is re-applied once at the start after the upgrade).
-    await run("ALTER TABLE state_builds ADD COLUMN IF NOT EXISTS applied_through DateTime64(3, 'UTC')");
     await run(STATE_BUILDS_APPLIED_DDL);
     const hashes = await queryRows<{ ddl_hash: string }>(client, 'SELECT DISTINCT ddl_hash FROM state_builds FINAL');
     if (hashes.some((h) => h.ddl_hash !== this.hash)) {
@@ -196,7 +208,7 @@ export class StateMaintainer {
     await this.writeStatuses([{ year, subject, evalDate, complete, appliedThrough }]);
   }
 
-  private async writeStatuses(rows: readonly { year: number; subject: string; evalDate: string; complete: boolean; appliedThrough: number }[]): Promise<void> {
+  private async writeStatuses(rows: readonly StatusRow[]): Promise<void> {
     if (rows.length === 0) return;
     const builtAt = toDateTime64(this.now());
     await this.options.client.insert({
@@ -227,12 +239,16 @@ export class StateMaintainer {
     };
   }
 
-  /** Builds one year of every table from the whole event log. */
-  private async buildYear(year: number): Promise<void> {
-    const { client } = this.options;
+  /** The parts a year's build is split into for the people stored now. */
+  private async partsForBuild(): Promise<number> {
     // Identifiers approximate people (a link merges two into one): a part is at most that large.
-    const [counted] = await queryRows<{ n: string }>(client, 'SELECT uniq(person_key) AS n FROM events');
-    const parts = buildParts(Number(counted?.n ?? 0), this.options.buildPartPeople);
+    const [counted] = await queryRows<{ n: string }>(this.options.client, 'SELECT uniq(person_key) AS n FROM events');
+    return buildParts(Number(counted?.n ?? 0), this.options.buildPartPeople);
+  }
+
+  /** Builds one year of every table from the whole event log, in `parts` where a table allows it. */
+  private async buildYear(year: number, parts: number): Promise<void> {
+    const { client } = this.options;
     for (const t of this.tables) {
       const params = this.paramsFor(t, year, []);
       if (!params) return;
@@ -278,7 +294,7 @@ export class StateMaintainer {
     // Bound once for every year and table (subjects.ts forPeople): their rows' keys, their links.
     const eventKeys = await queryRows<{ institution_code: string; event_id: string }>(client, PEOPLE_EVENT_KEYS_SQL, { people: [...people] });
     const peopleParams = peopleEventParams(eventKeys, links.filter((l) => people.has(l.from_key)));
-    const applied: { year: number; subject: string; evalDate: string; complete: boolean; appliedThrough: number }[] = [];
+    const applied: StatusRow[] = [];
     for (const year of this.keptYears()) {
       for (const t of this.tables) {
         if (!(await this.built(year, this.expectedEvalDate(year) ?? '', t.id))) continue;
@@ -316,10 +332,10 @@ export class StateMaintainer {
     const rows = await queryRows<{ person_key: string }>(
       this.options.client,
       'SELECT DISTINCT person_key FROM events WHERE received_at > {since:DateTime64(3, \'UTC\')} LIMIT {limit:UInt64}',
-      { since: toDateTime64(since), limit: (this.options.bulkPeople ?? BULK_PEOPLE) + 1 },
+      { since: toDateTime64(since), limit: this.bulkPeople + 1 },
     );
     if (rows.length === 0) return;
-    if (rows.length > (this.options.bulkPeople ?? BULK_PEOPLE)) {
+    if (rows.length > this.bulkPeople) {
       this.rebuildWanted = true;
       return;
     }
@@ -330,13 +346,16 @@ export class StateMaintainer {
   /** Builds every kept year that is not current (at start, and when the day rolls over). */
   async buildStale(): Promise<void> {
     await this.serialised(async () => {
+      let parts: number | undefined;
       for (const year of this.keptYears()) {
         if (this.closed) return;
         const evalDate = this.expectedEvalDate(year);
         if (evalDate === null) continue;
         let current = true;
         for (const t of this.tables) current &&= await this.built(year, evalDate, t.id);
-        if (!current || this.rebuildWanted) await this.buildYear(year);
+        if (current && !this.rebuildWanted) continue;
+        parts ??= await this.partsForBuild();
+        await this.buildYear(year, parts);
       }
       this.rebuildWanted = false;
     });
@@ -366,7 +385,7 @@ export class StateMaintainer {
     }
     if (this.lagSince === 0) this.lagSince = this.now();
     for (const key of personKeys) this.pending.add(key);
-    if (this.pending.size > (this.options.bulkPeople ?? BULK_PEOPLE)) {
+    if (this.pending.size > this.bulkPeople) {
       this.enterBulk();
       return;
     }
@@ -379,7 +398,7 @@ export class StateMaintainer {
   }
 
   private enterBulk(): void {
-    this.options.log?.(`maintained state: more than ${this.options.bulkPeople ?? BULK_PEOPLE} people waiting, set aside until the stream is quiet`);
+    this.options.log?.(`maintained state: more than ${this.bulkPeople} people waiting, set aside until the stream is quiet`);
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.pending.clear();
