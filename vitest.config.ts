@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
+    // The default summary, then one plain closing line CI can read (test/closing-line-reporter.ts).
+    reporters: ['default', './test/closing-line-reporter.ts'],
     // Each test file runs in its own process: chDB binds one data directory per process.
     pool: 'forks',
     testTimeout: 120_000,
