@@ -90,6 +90,9 @@ class KafkajsConsumer implements BusConsumer {
   }
 }
 
+/** How long a topic just created may take to have a leader for each partition. */
+const TOPIC_LEADERS_TIMEOUT_MS = 60_000;
+
 class KafkajsAdmin implements BusAdmin {
   constructor(private readonly admin: ReturnType<Kafka['admin']>) {}
 
@@ -97,10 +100,32 @@ class KafkajsAdmin implements BusAdmin {
     // Asking the broker to create a topic that exists makes kafkajs log an ERROR line for an
     // everyday start (`hap produce` beside `hap serve`): look first.
     if ((await this.admin.listTopics()).includes(topic)) return false;
-    return this.admin.createTopics({
-      waitForLeaders: true,
+    // kafkajs's own waitForLeaders asks for the new topic by name, and a KRaft broker that has not
+    // yet learnt of it from the controller answers UNKNOWN_TOPIC_OR_PARTITION, which kafkajs does
+    // not retry: on a just-started broker `hap serve` failed to start. We wait ourselves instead.
+    const created = await this.admin.createTopics({
+      waitForLeaders: false,
       topics: [{ topic, numPartitions: partitions, replicationFactor: -1, configEntries: Object.entries(config).map(([name, value]) => ({ name, value })) }],
     });
+    await this.untilLed(topic, partitions);
+    return created;
+  }
+
+  /**
+   * Waits until the broker lists the topic with a leader for each partition. It reads the metadata
+   * of all topics, where a topic not known yet is simply absent (asking for it by name is an error
+   * the client logs); a partition still without a leader answers LEADER_NOT_AVAILABLE, which kafkajs
+   * retries and our log lowers to debug.
+   */
+  private async untilLed(topic: string, partitions: number, timeoutMs = TOPIC_LEADERS_TIMEOUT_MS): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { topics } = await this.admin.fetchTopicMetadata();
+      const found = topics.find((t) => t.name === topic);
+      if (found && found.partitions.length >= partitions && found.partitions.every((p) => p.leader >= 0)) return;
+      if (Date.now() > deadline) throw new Error(`topic ${topic} was created but has no leader for each of its ${partitions} partition(s) after ${timeoutMs / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   async lag(topic: string, group: string): Promise<PartitionLag[]> {
