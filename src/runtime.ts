@@ -98,7 +98,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
       ...(keyring ? { keyring, sealedPeople: new SealedPeople() } : {}),
       insertBatchRows: config.insertBatchRows,
       ...(normaliser ? { normaliser } : {}),
-      ...(state ? { onStored: (keys) => state.notifyStored(keys) } : {}),
+      ...(state ? { onStored: (keys) => state.notifyStored(keys), onBacklog: (source, waiting) => state.notifyBacklog(source, waiting) } : {}),
     },
     close: async () => {
       await normaliser?.close();

@@ -138,6 +138,7 @@ export class KafkaWorker {
     await control.commit(next);
     this.landed.committed(partition, next);
     this.nextOffsets.set(partition, next);
+    this.deps.onBacklog?.(partition, Number(BigInt(batch.highWatermark) - BigInt(next)));
     this.metrics.recordBatch(accepted, rejectedCodes, (Date.now() - started) / 1000);
   }
 

@@ -64,6 +64,8 @@ export interface PipelineDeps {
   normaliser?: Normaliser;
   /** told of every batch the store has (the maintained state re-evaluates its people) */
   onStored?: (personKeys: readonly string[]) => void;
+  /** told, after a stored batch, how many messages still wait behind it in its source (a Kafka partition) */
+  onBacklog?: (source: string, waiting: number) => void;
 }
 
 /** A received event set aside with its reasons: identified as far as it can be, masked, its payload sealed. */

@@ -26,6 +26,13 @@ const STATUS_TTL_MS = 2_000;
 const BULK_PEOPLE = 5_000; // default of StateMaintainerOptions.bulkPeople
 const BULK_QUIET_MS = 10_000;
 /**
+ * A source (a Kafka partition) that said messages were still waiting behind its last batch holds the
+ * rebuild back: a pause in stored batches while a backlog remains is a slow store, not the stream's
+ * end, and a rebuild then would compete with the rest of the stream for the cores and the memory.
+ * A source silent this long after saying so is taken as gone (stopped, crashed, revoked).
+ */
+const BACKLOG_TRUST_MS = 120_000;
+/**
  * How long a batch may take from its receipt (`received_at`, stamped before it is normalised) to
  * its store: at start, events received this long before the last applied mark are applied again,
  * so a batch stored but not applied when the process died is not missed.
@@ -48,6 +55,8 @@ export interface StateMaintainerOptions {
   maxLagMs?: number;
   /** waiting people past which the state is set aside and rebuilt after the stream (default 5,000) */
   bulkPeople?: number;
+  /** ms without a stored batch (and no source behind) after which a bulk stream counts as over (default 10 s) */
+  bulkQuietMs?: number;
   /** people per part of a year's build (default BUILD_PART_PEOPLE; tests set it low to build in parts) */
   buildPartPeople?: number;
   log?: (message: string) => void;
@@ -121,6 +130,8 @@ export class StateMaintainer {
   private invalidation: Promise<void> | null = null;
   /** in a bulk stream: the state is set aside until the stream is quiet, then rebuilt */
   private bulk: { quiet: NodeJS.Timeout | null; setAside: Promise<void> } | null = null;
+  /** per source (a Kafka partition): messages waiting behind its last stored batch, and when it said so */
+  private readonly backlog = new Map<string, { waiting: number; at: number }>();
 
   constructor(private readonly options: StateMaintainerOptions) {
     this.hash = stateDdlHash(options.tables);
@@ -407,16 +418,36 @@ export class StateMaintainer {
     this.rearmBulk();
   }
 
+  /** A source stored a batch and has this many messages still waiting behind it. */
+  notifyBacklog(source: string, waiting: number): void {
+    if (waiting > 0) this.backlog.set(source, { waiting, at: this.now() });
+    else this.backlog.delete(source);
+  }
+
+  /** Messages the sources said are still waiting, from sources heard from lately. */
+  private waitingInSources(): number {
+    let waiting = 0;
+    for (const [source, report] of this.backlog) {
+      if (this.now() - report.at > BACKLOG_TRUST_MS) this.backlog.delete(source);
+      else waiting += report.waiting;
+    }
+    return waiting;
+  }
+
   private rearmBulk(): void {
     const bulk = this.bulk;
     if (!bulk) return;
     if (bulk.quiet) clearTimeout(bulk.quiet);
     bulk.quiet = setTimeout(() => {
+      if (this.waitingInSources() > 0) {
+        this.rearmBulk();
+        return;
+      }
       this.bulk = null;
       this.rebuildWanted = true;
       // Queued behind the setting aside (one piece of work at a time); idle() sees it at once.
       void this.buildStale().catch((e) => this.options.log?.(`maintained state: rebuild after a bulk stream failed: ${String(e)}`));
-    }, BULK_QUIET_MS);
+    }, this.options.bulkQuietMs ?? BULK_QUIET_MS);
   }
 
   private async drain(): Promise<void> {
@@ -474,7 +505,7 @@ export class StateMaintainer {
   async idle(): Promise<void> {
     while (this.bulk || this.timer || this.pending.size > 0 || this.running) {
       if (this.bulk) {
-        await new Promise((resolve) => setTimeout(resolve, BULK_QUIET_MS / 4));
+        await new Promise((resolve) => setTimeout(resolve, (this.options.bulkQuietMs ?? BULK_QUIET_MS) / 4));
         continue;
       }
       if (this.timer) await new Promise((resolve) => setTimeout(resolve, REFRESH_DELAY_MS));
