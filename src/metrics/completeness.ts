@@ -45,34 +45,30 @@ export async function completeness(
   const subject = subjectRelation('person', await sourceFor(options.state, options.period, 'person'));
   const params = periodParams(options.period, options.region.code, reference);
   const where = `${inRegion()} AND active_archive = 1`;
-  const perField = await queryRows<{ group_key: string; field: string; required: string; missing: string }>(
+  // One pass: a count per field and group, each its own aggregate (a row per field through ARRAY
+  // JOIN multiplied the rows read by the number of fields).
+  const fieldNames = Object.keys(FIELD_LABELS);
+  const bits = fieldNames.map(fieldBit);
+  const perGroup = await queryRows<{ group_key: string; archives: string; complete: string; required: string[]; missing: string[] }>(
     client,
     `${subject}
-SELECT ${group} AS group_key, fb.1 AS field, countIf(bitTest(required_mask, fb.2)) AS required,
-  countIf(bitTest(required_mask, fb.2) AND NOT bitTest(answered_mask, fb.2)) AS missing
-FROM subject ARRAY JOIN arrayZip({field_names:Array(String)}, {field_bits:Array(UInt8)}) AS fb
-WHERE ${where}
-GROUP BY group_key, field`,
-    { ...params, field_names: Object.keys(FIELD_LABELS), field_bits: Object.keys(FIELD_LABELS).map(fieldBit) },
-  );
-  const perGroup = await queryRows<{ group_key: string; archives: string; complete: string }>(
-    client,
-    `${subject}
-SELECT ${group} AS group_key, count() AS archives, countIf(missing_basic_fields = 0) AS complete
+SELECT ${group} AS group_key, count() AS archives, countIf(missing_basic_fields = 0) AS complete,
+  [${bits.map((b) => `countIf(bitTest(required_mask, ${b}))`).join(', ')}] AS required,
+  [${bits.map((b) => `countIf(bitTest(required_mask, ${b}) AND NOT bitTest(answered_mask, ${b}))`).join(', ')}] AS missing
 FROM subject WHERE ${where} GROUP BY group_key`,
     params,
   );
 
   const groups = groupsOf(reference, options.region, options.by);
   for (const g of perGroup) if (!groups.some((x) => x.code === g.group_key)) groups.push({ code: g.group_key, name: g.group_key || '未知 (unknown)' });
-  const fieldNames = Object.keys(FIELD_LABELS);
   const build = (code: string, name: string, keys: Set<string>): CompletenessRow => {
-    const archives = perGroup.filter((g) => keys.has(g.group_key)).reduce((s, g) => s + Number(g.archives), 0);
-    const complete = perGroup.filter((g) => keys.has(g.group_key)).reduce((s, g) => s + Number(g.complete), 0);
-    const fields = fieldNames.map((field) => {
-      const hits = perField.filter((f) => f.field === field && keys.has(f.group_key));
-      const required = hits.reduce((s, f) => s + Number(f.required), 0);
-      const missing = hits.reduce((s, f) => s + Number(f.missing), 0);
+    const hits = perGroup.filter((g) => keys.has(g.group_key));
+    const sum = (of: (g: (typeof perGroup)[number]) => string | undefined) => hits.reduce((s, g) => s + Number(of(g) ?? 0), 0);
+    const archives = sum((g) => g.archives);
+    const complete = sum((g) => g.complete);
+    const fields = fieldNames.map((field, i) => {
+      const required = sum((g) => g.required[i]);
+      const missing = sum((g) => g.missing[i]);
       return { field, label_zh: FIELD_LABELS[field] ?? field, required, missing, missing_rate: rate(missing, required) };
     });
     return { code, name, archives, complete, complete_rate: rate(complete, archives), fields };
