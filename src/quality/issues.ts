@@ -11,6 +11,7 @@ import { queryRows } from '../store/clickhouse.js';
 import { redactFreeText } from '../transform/redact.js';
 import { ISSUE_KINDS, type IssueKind } from './issue-kinds.js';
 import { ISSUE_STATE_TABLE, issueParams, personIssuesSql } from './issue-state.js';
+import { pageWindow } from './page-window.js';
 
 export interface IssueQuery {
   period: EvaluationPeriod;
@@ -122,19 +123,21 @@ export async function listIssues(
     `${issuesSql(source, { counts: true, people: true, institutionKinds: INSTITUTION_KINDS })} SELECT kind, count() AS n FROM listed GROUP BY kind`,
     params,
   );
-  // The page reads only the branches of the kinds asked for.
-  const asked = (kind: string) => q.kinds.length === 0 || q.kinds.includes(kind);
-  const page = { counts: false, people: PERSON_KINDS.some((k) => asked(k.kind)), institutionKinds: INSTITUTION_KINDS.filter((k) => asked(k.kind)) };
-  const rows =
-    page.people || page.institutionKinds.length > 0
-      ? await queryRows<Omit<IssueRow, 'label_zh'>>(
-          client,
-          `${issuesSql(source, page)} SELECT kind, person_key AS person_ref, id_masked, name_masked, institution_code, division_code, archive_no, detail, on_date FROM listed
-     ORDER BY kind, on_date NULLS LAST, division_code, id_masked LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
-          params,
-        )
-      : [];
   const countsByKind = Object.fromEntries(ISSUE_KINDS.map((k) => [k.kind, Number(counts.find((c) => c.kind === k.kind)?.n ?? 0)]));
+  // Sorted by kind first, a page covers a run of consecutive kinds: it reads only their branches
+  // and rows, from its offset within the first of them.
+  const asked = ISSUE_KINDS.filter((k) => q.kinds.length === 0 || q.kinds.includes(k.kind));
+  const window = pageWindow(new Map(asked.map((k) => [k.kind, countsByKind[k.kind] ?? 0])), params.offset, q.pageSize);
+  const inWindow = (k: IssueKind) => window?.kinds.includes(k.kind) ?? false;
+  const rows = window
+    ? await queryRows<Omit<IssueRow, 'label_zh'>>(
+        client,
+        `${issuesSql(source, { counts: false, people: PERSON_KINDS.some(inWindow), institutionKinds: INSTITUTION_KINDS.filter(inWindow) })}
+SELECT kind, person_key AS person_ref, id_masked, name_masked, institution_code, division_code, archive_no, detail, on_date FROM listed
+ORDER BY kind, on_date NULLS LAST, division_code, id_masked LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
+        { ...params, kinds: window.kinds, offset: window.offset },
+      )
+    : [];
   const total = q.kinds.length === 0 ? Object.values(countsByKind).reduce((s, n) => s + n, 0) : q.kinds.reduce((s, k) => s + (countsByKind[k] ?? 0), 0);
   // Details quote event ids and archive numbers as sent: rows stored before they were masked at
   // ingest must not show an ID number either.
