@@ -117,7 +117,19 @@ describe('the maintained state gives the numbers of the log', () => {
     const district = generateDistrict({ county: '500104', reference: runtime.reference, seed: 7, scale: 0.01, firstYear: 2024, until: todayInBeijing() });
     // The first half in small batches (each applied to its people), the rest in large ones (more
     // people than the bulk threshold: set aside, rebuilt once the stream is quiet).
-    const events = [...district.events()];
+    const events: unknown[] = [...district.events()];
+    // One archive number used by two people, for a few pairs: the one worklist kind that compares
+    // people, so the worklist table is built whole (its refresh takes everyone sharing a number).
+    type Created = { type: string; event_id: string; person: { id_number: string }; data: { archive_no: string } };
+    const created = (events as Created[]).filter((e) => e.type === 'archive.created');
+    const byPerson = [...new Map(created.map((e) => [e.person.id_number, e])).values()].slice(0, 12);
+    const planted: unknown[] = [];
+    for (let i = 0; i + 1 < byPerson.length; i += 2) {
+      const [a, b] = [byPerson[i]!, byPerson[i + 1]!];
+      planted.push({ ...b, event_id: `shared-archive-${i}`, data: { ...b.data, archive_no: a.data.archive_no } });
+    }
+    // Among the small batches: each is applied by refreshing its people and those sharing a number.
+    events.splice(Math.floor(events.length / 4), 0, ...planted);
     const half = Math.floor(events.length / 2);
     for (let i = 0; i < half; i += 1_000) await ingestBatch(received(events.slice(i, Math.min(i + 1_000, half)), `synthetic:${i}`), runtime.pipeline);
     for (let i = half; i < events.length; i += 8_000) await ingestBatch(received(events.slice(i, i + 8_000), `synthetic:${i}`), runtime.pipeline);
@@ -127,6 +139,8 @@ describe('the maintained state gives the numbers of the log', () => {
     const streamed = await bothWays(year);
     const current = await bothWays(Number(todayInBeijing().slice(0, 4)));
     expect((streamed['archive_coverage/street'] as [unknown, number[]])[1]![0]).toBeGreaterThan(1_000);
+    // The worklist kind that compares people (one archive number used by two) is there to compare.
+    expect((streamed.worklist as { counts: Record<string, number> }).counts.archive_no_shared).toBeGreaterThan(0);
     // A rebuild, in parts of the people, gives the same as the batches applied one by one.
     const [identifiers] = await runtime.store.client.query({ query: 'SELECT uniq(person_key) AS n FROM events', format: 'JSONEachRow' }).then((r) => r.json<{ n: string }>());
     expect(Number(identifiers!.n)).toBeGreaterThan(3 * 1200);
