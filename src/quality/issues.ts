@@ -57,42 +57,43 @@ interface Selection {
 const INSTITUTION_FILTER = (column: string) => `(empty({institution:String}) OR ${column} = {institution:String})`;
 const KIND_FILTER = (column: string) => `(empty({kinds:Array(String)}) OR has({kinds:Array(String)}, ${column}))`;
 
-/**
- * The worklist as the relation `listed`: person issues from the log or the kept rows, institution
- * issues from the log, each branch filtered on its own. The kept rows are filtered inside their
- * arrays (arrayFilter) before ARRAY JOIN: with the same filter after it, a page of one kind took
- * 200–500 ms instead of 30–60 (measured at scale 1 on chDB 26).
- */
-function issuesSql(source: 'log' | 'state', selection: Selection): string {
-  const branches: string[] = [];
-  if (selection.people) {
-    if (source === 'state' && selection.counts) {
-      // Only the kind, region and institution of each issue: their subcolumns, not the details.
-      branches.push(`SELECT k AS kind FROM (SELECT arrayFilter((k, d, ic) -> ${inRegion('d')} AND ${INSTITUTION_FILTER('ic')}, issues.kind, issues.division_code, issues.institution_code) AS kept
-    FROM ${ISSUE_STATE_TABLE} FINAL WHERE year = {year:UInt16}) ARRAY JOIN kept AS k`);
-    } else if (source === 'state') {
-      const keep = [inRegion('i.division_code'), INSTITUTION_FILTER('i.institution_code'), KIND_FILTER('i.kind')].join(' AND ');
-      branches.push(`SELECT i.kind AS kind, s.person_key AS person_key, i.institution_code AS institution_code, i.division_code AS division_code, i.archive_no AS archive_no,
-    i.detail AS detail, i.on_date AS on_date, s.id_masked AS id_masked, s.name_masked AS name_masked
-  FROM (SELECT person_key, id_masked, name_masked, arrayFilter(i -> ${keep}, issues) AS kept FROM ${ISSUE_STATE_TABLE} FINAL WHERE year = {year:UInt16}) AS s ARRAY JOIN s.kept AS i`);
-    } else {
-      const keep = [inRegion('l.division_code'), INSTITUTION_FILTER('l.institution_code'), ...(selection.counts ? [] : [KIND_FILTER('l.kind')])].join(' AND ');
-      branches.push(
-        selection.counts
-          ? `SELECT l.kind AS kind FROM located AS l WHERE ${keep}`
-          : `SELECT l.kind AS kind, l.person_key AS person_key, l.institution_code AS institution_code, l.division_code AS division_code, l.archive_no AS archive_no,
+/** The person-level issues, filtered: every kind's `kind` alone for the counts, whole rows of the kinds asked for a page. */
+function personBranch(source: 'log' | 'state', counts: boolean): string {
+  if (source === 'log') {
+    const keep = [inRegion('l.division_code'), INSTITUTION_FILTER('l.institution_code'), ...(counts ? [] : [KIND_FILTER('l.kind')])].join(' AND ');
+    if (counts) return `SELECT l.kind AS kind FROM located AS l WHERE ${keep}`;
+    return `SELECT l.kind AS kind, l.person_key AS person_key, l.institution_code AS institution_code, l.division_code AS division_code, l.archive_no AS archive_no,
     l.detail AS detail, l.on_date AS on_date, p.id_masked AS id_masked, p.name_masked AS name_masked
   FROM located AS l LEFT JOIN people AS p ON p.person_key = l.person_key
-  WHERE ${keep}`,
-      );
-    }
+  WHERE ${keep}`;
   }
-  for (const k of selection.institutionKinds) {
-    const columns = selection.counts
-      ? `'${k.kind}' AS kind`
-      : `'${k.kind}' AS kind, '' AS person_key, institution_code, '' AS division_code, archive_no, detail, CAST(on_date AS Nullable(Date32)) AS on_date, '' AS id_masked, '' AS name_masked`;
-    branches.push(`SELECT ${columns} FROM (${k.sql}) WHERE has({region_institutions:Array(String)}, institution_code) AND ${INSTITUTION_FILTER('institution_code')}`);
+  // The kept rows, filtered inside their arrays (arrayFilter) before ARRAY JOIN: with the same
+  // filter after it, a page of one kind took 200–500 ms instead of 30–60 (measured at scale 1 on chDB 26).
+  if (counts) {
+    // Only the kind, region and institution of each issue: their subcolumns, not the details.
+    return `SELECT k AS kind FROM (SELECT arrayFilter((k, d, ic) -> ${inRegion('d')} AND ${INSTITUTION_FILTER('ic')}, issues.kind, issues.division_code, issues.institution_code) AS kept
+    FROM ${ISSUE_STATE_TABLE} FINAL WHERE year = {year:UInt16}) ARRAY JOIN kept AS k`;
   }
+  const keep = [inRegion('i.division_code'), INSTITUTION_FILTER('i.institution_code'), KIND_FILTER('i.kind')].join(' AND ');
+  return `SELECT i.kind AS kind, s.person_key AS person_key, i.institution_code AS institution_code, i.division_code AS division_code, i.archive_no AS archive_no,
+    i.detail AS detail, i.on_date AS on_date, s.id_masked AS id_masked, s.name_masked AS name_masked
+  FROM (SELECT person_key, id_masked, name_masked, arrayFilter(i -> ${keep}, issues) AS kept FROM ${ISSUE_STATE_TABLE} FINAL WHERE year = {year:UInt16}) AS s ARRAY JOIN s.kept AS i`;
+}
+
+/** An institution- or event-level kind, read from the log and listed by the institution's region. */
+function institutionBranch(k: IssueKind, counts: boolean): string {
+  const columns = counts
+    ? `'${k.kind}' AS kind`
+    : `'${k.kind}' AS kind, '' AS person_key, institution_code, '' AS division_code, archive_no, detail, CAST(on_date AS Nullable(Date32)) AS on_date, '' AS id_masked, '' AS name_masked`;
+  return `SELECT ${columns} FROM (${k.sql}) WHERE has({region_institutions:Array(String)}, institution_code) AND ${INSTITUTION_FILTER('institution_code')}`;
+}
+
+/** The worklist as the relation `listed`: the branches a statement needs, each filtered on its own. */
+function issuesSql(source: 'log' | 'state', selection: Selection): string {
+  const branches = [
+    ...(selection.people ? [personBranch(source, selection.counts)] : []),
+    ...selection.institutionKinds.map((k) => institutionBranch(k, selection.counts)),
+  ];
   // The kept rows need none of the subjects' CTEs; the institution kinds read their tables themselves.
   const prefix = source === 'state' || !selection.people ? 'WITH' : `${personIssuesSql()},`;
   return `${prefix}

@@ -130,8 +130,8 @@ export class StateMaintainer {
   private invalidation: Promise<void> | null = null;
   /** in a bulk stream: the state is set aside until the stream is quiet, then rebuilt */
   private bulk: { quiet: NodeJS.Timeout | null; setAside: Promise<void> } | null = null;
-  /** per source (a Kafka partition): messages waiting behind its last stored batch, and when it said so */
-  private readonly backlog = new Map<string, { waiting: number; at: number }>();
+  /** sources (Kafka partitions) whose last stored batch had messages behind it: when they said so */
+  private readonly behindSince = new Map<string, number>();
 
   constructor(private readonly options: StateMaintainerOptions) {
     this.hash = stateDdlHash(options.tables);
@@ -143,6 +143,10 @@ export class StateMaintainer {
 
   private get bulkPeople(): number {
     return this.options.bulkPeople ?? BULK_PEOPLE;
+  }
+
+  private get bulkQuietMs(): number {
+    return this.options.bulkQuietMs ?? BULK_QUIET_MS;
   }
 
   private now(): number {
@@ -420,18 +424,17 @@ export class StateMaintainer {
 
   /** A source stored a batch and has this many messages still waiting behind it. */
   notifyBacklog(source: string, waiting: number): void {
-    if (waiting > 0) this.backlog.set(source, { waiting, at: this.now() });
-    else this.backlog.delete(source);
+    if (waiting > 0) this.behindSince.set(source, this.now());
+    else this.behindSince.delete(source);
   }
 
-  /** Messages the sources said are still waiting, from sources heard from lately. */
-  private waitingInSources(): number {
-    let waiting = 0;
-    for (const [source, report] of this.backlog) {
-      if (this.now() - report.at > BACKLOG_TRUST_MS) this.backlog.delete(source);
-      else waiting += report.waiting;
+  /** Some source heard from lately still has messages waiting. */
+  private sourcesBehind(): boolean {
+    for (const [source, at] of this.behindSince) {
+      if (this.now() - at <= BACKLOG_TRUST_MS) return true;
+      this.behindSince.delete(source);
     }
-    return waiting;
+    return false;
   }
 
   private rearmBulk(): void {
@@ -439,7 +442,7 @@ export class StateMaintainer {
     if (!bulk) return;
     if (bulk.quiet) clearTimeout(bulk.quiet);
     bulk.quiet = setTimeout(() => {
-      if (this.waitingInSources() > 0) {
+      if (this.sourcesBehind()) {
         this.rearmBulk();
         return;
       }
@@ -447,7 +450,7 @@ export class StateMaintainer {
       this.rebuildWanted = true;
       // Queued behind the setting aside (one piece of work at a time); idle() sees it at once.
       void this.buildStale().catch((e) => this.options.log?.(`maintained state: rebuild after a bulk stream failed: ${String(e)}`));
-    }, this.options.bulkQuietMs ?? BULK_QUIET_MS);
+    }, this.bulkQuietMs);
   }
 
   private async drain(): Promise<void> {
@@ -505,7 +508,7 @@ export class StateMaintainer {
   async idle(): Promise<void> {
     while (this.bulk || this.timer || this.pending.size > 0 || this.running) {
       if (this.bulk) {
-        await new Promise((resolve) => setTimeout(resolve, (this.options.bulkQuietMs ?? BULK_QUIET_MS) / 4));
+        await new Promise((resolve) => setTimeout(resolve, this.bulkQuietMs / 4));
         continue;
       }
       if (this.timer) await new Promise((resolve) => setTimeout(resolve, REFRESH_DELAY_MS));
